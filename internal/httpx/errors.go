@@ -1,0 +1,188 @@
+package httpx
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// StatusError is a non-2xx response. Its gRPC code is Code (see
+// CodeForStatus and the package documentation for retried requests).
+type StatusError struct {
+	Service, Method, Route string
+	StatusCode             int
+	Code                   codes.Code
+	// Body is an excerpt of the response body: at most BodyExcerptBytes
+	// bytes, secrets redacted (see Redact), whitespace collapsed.
+	Body string
+	// Header holds the response headers, for vendor-specific parsing. It is
+	// never part of the message.
+	Header http.Header
+	// RetryAfter is the parsed Retry-After header, if any.
+	RetryAfter time.Duration
+	// Attempts is how many attempts were sent.
+	Attempts int
+	// Msg is an optional explanation, put between the status and the body.
+	Msg string
+}
+
+// Error renders e as `xero: GET /api.xro/2.0/Users: 403 Forbidden: <Msg>: <Body>`.
+func (e *StatusError) Error() string {
+	var b strings.Builder
+	if e.Service != "" {
+		b.WriteString(e.Service)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Route, e.StatusCode)
+	if text := http.StatusText(e.StatusCode); text != "" {
+		b.WriteString(" ")
+		b.WriteString(text)
+	}
+	if e.Msg != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Msg)
+	}
+	if e.Body != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Body)
+	}
+	return b.String()
+}
+
+// GRPCStatus lets status.FromError and status.Code see e's code, also when e
+// is wrapped. A zero Code falls back to CodeForStatus(StatusCode).
+func (e *StatusError) GRPCStatus() *status.Status {
+	code := e.Code
+	if code == codes.OK {
+		code = CodeForStatus(e.StatusCode)
+	}
+	if code == codes.OK {
+		code = codes.Unknown
+	}
+	return status.New(code, e.Error())
+}
+
+// RequestError is a request that ended without a usable response: a
+// network failure, an ended context, a TokenSource error, a 2xx body that
+// could not be decoded, or a request that could not be built.
+type RequestError struct {
+	Service, Method, Route string
+	Code                   codes.Code
+	// Attempts is how many attempts were sent.
+	Attempts int
+	// Msg says what failed, e.g. "gave up after 6 attempts over 41s".
+	Msg string
+	// Err is the underlying error.
+	Err error
+}
+
+// Error renders e as `xero: GET /connections: <Msg>: <Err>`.
+func (e *RequestError) Error() string {
+	var b strings.Builder
+	if e.Service != "" {
+		b.WriteString(e.Service)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Method)
+	if e.Route != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Route)
+	}
+	if e.Msg != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Msg)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// GRPCStatus lets status.FromError and status.Code see e's code, also when e
+// is wrapped.
+func (e *RequestError) GRPCStatus() *status.Status {
+	code := e.Code
+	if code == codes.OK {
+		code = codes.Unknown
+	}
+	return status.New(code, e.Error())
+}
+
+// CodeForStatus maps an HTTP status to the gRPC code of an error for a
+// request that was not retried:
+//
+//	400, 413, 414, 415, 422  InvalidArgument
+//	401                      Unauthenticated
+//	403                      PermissionDenied
+//	404, 410                 NotFound
+//	405, 501                 Unimplemented
+//	408                      DeadlineExceeded
+//	409                      AlreadyExists (connectors mostly see it on creating what exists)
+//	412                      FailedPrecondition
+//	429                      ResourceExhausted
+//	other 4xx                FailedPrecondition
+//	other 5xx                Unavailable
+//	2xx                      OK
+//	anything else            Unknown
+func CodeForStatus(httpStatus int) codes.Code {
+	switch httpStatus {
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusRequestURITooLong,
+		http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity:
+		return codes.InvalidArgument
+	case http.StatusUnauthorized:
+		return codes.Unauthenticated
+	case http.StatusForbidden:
+		return codes.PermissionDenied
+	case http.StatusNotFound, http.StatusGone:
+		return codes.NotFound
+	case http.StatusMethodNotAllowed, http.StatusNotImplemented:
+		return codes.Unimplemented
+	case http.StatusRequestTimeout:
+		return codes.DeadlineExceeded
+	case http.StatusConflict:
+		return codes.AlreadyExists
+	case http.StatusPreconditionFailed:
+		return codes.FailedPrecondition
+	case http.StatusTooManyRequests:
+		return codes.ResourceExhausted
+	}
+	switch {
+	case httpStatus >= 200 && httpStatus < 300:
+		return codes.OK
+	case httpStatus >= 400 && httpStatus < 500:
+		return codes.FailedPrecondition
+	case httpStatus >= 500 && httpStatus < 600:
+		return codes.Unavailable
+	}
+	return codes.Unknown
+}
+
+// parseRetryAfter parses a Retry-After value, either integer seconds or an
+// HTTP date (taken relative to now; a date in the past means 0).
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		const maxSecs = int64(1<<63-1) / int64(time.Second)
+		return time.Duration(min(secs, maxSecs)) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(0, t.Sub(now)), true
+}
