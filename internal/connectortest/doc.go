@@ -1,0 +1,8 @@
+// Package connectortest is the conformance suite every connector's tests
+// call. It runs a connector binary for real (built once per test run),
+// opens the c1z it wrote with baton-sdk's own reader, checks the graph is
+// sound (no duplicate IDs, every grant's entitlement and principal and every
+// entitlement's resource exist, every parent exists) and compares the whole
+// content with what the fake vendor API holds. Only tests and benchmarks
+// import it.
+package connectortest

@@ -1,0 +1,63 @@
+package connectortest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+)
+
+// The connector under test runs as the test binary itself: TestMain calls
+// MainAs, and Exec starts the test binary again with the connector's
+// arguments. The binary is built once per `go test` run, and baton-sdk's
+// own re-execution (its _connector-service child) lands in the connector
+// too, because the marker variable is inherited.
+
+// MainAs runs main instead of the tests when the marker environment
+// variable is set, then exits. Call it first thing in TestMain.
+func MainAs(marker string, main func()) {
+	if os.Getenv(marker) != "1" {
+		return
+	}
+	main()
+	os.Exit(0)
+}
+
+// Result is the outcome of one connector run.
+type Result struct {
+	Stdout, Stderr string
+	ExitCode       int
+	Duration       time.Duration
+	MaxRSSKiB      int64 // peak resident memory of the process tree's largest process
+}
+
+// Exec runs the test binary as the connector (see MainAs) with args and the
+// extra environment, and waits for it. A run that outlives ctx is killed.
+func Exec(ctx context.Context, marker string, env []string, args ...string) (Result, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return Result{}, err
+	}
+	cmd := exec.CommandContext(ctx, self, args...)
+	cmd.Env = append(append(os.Environ(), marker+"=1"), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = 5 * time.Second
+	start := time.Now()
+	err = cmd.Run()
+	res := Result{Stdout: stdout.String(), Stderr: stderr.String(), Duration: time.Since(start)}
+	if cmd.ProcessState != nil {
+		res.ExitCode = cmd.ProcessState.ExitCode()
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			res.MaxRSSKiB = ru.Maxrss
+		}
+	}
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		return res, err
+	}
+	return res, nil
+}
