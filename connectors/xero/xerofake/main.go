@@ -1,0 +1,165 @@
+package xerofake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ReadyInfo is what --ready-file holds once the fake listens.
+type ReadyInfo struct {
+	BaseURL            string `json:"base_url"`
+	WebClientID        string `json:"web_client_id"`
+	WebClientSecret    string `json:"web_client_secret"`
+	RefreshToken       string `json:"refresh_token"`
+	CustomClientID     string `json:"custom_client_id"`
+	CustomClientSecret string `json:"custom_client_secret"`
+}
+
+// Main runs the xero-fake command until SIGINT or SIGTERM.
+func Main(args []string, stdout io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, args, stdout)
+}
+
+// Run runs the xero-fake command until ctx ends, then prints the request
+// counts to stdout. Flags:
+//
+//	--addr            listen address, loopback only (default 127.0.0.1:0)
+//	--dataset         demo or generate (default demo)
+//	--orgs, --users   sizes for --dataset generate (default 5 and 20)
+//	--seed            seed for --dataset generate (default 1)
+//	--ready-file      write a ReadyInfo JSON file here once listening
+//	--minute-window   the rate limits' minute (default 1m)
+//	--access-ttl      access-token lifetime (default 30m)
+//	--refresh-grace   rotated refresh-token grace (default 30m)
+//	--latency         time every accounting call takes (default 0)
+func Run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("xero-fake", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address (loopback only)")
+	dataset := fs.String("dataset", "demo", "dataset: demo or generate")
+	orgs := fs.Int("orgs", 5, "organisations for --dataset generate")
+	users := fs.Int("users", 20, "users per organisation for --dataset generate")
+	seed := fs.Int64("seed", 1, "seed for --dataset generate")
+	readyFile := fs.String("ready-file", "", "write connection details as JSON here once listening")
+	minuteWindow := fs.Duration("minute-window", time.Minute, "length of the rate limits' minute")
+	accessTTL := fs.Duration("access-ttl", 30*time.Minute, "access-token lifetime")
+	refreshGrace := fs.Duration("refresh-grace", 30*time.Minute, "grace period of a rotated refresh token")
+	latency := fs.Duration("latency", 0, "time every accounting call takes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("xero-fake: unexpected arguments %q", fs.Args())
+	}
+	if err := checkLoopback(*addr); err != nil {
+		return err
+	}
+
+	var ds Dataset
+	switch *dataset {
+	case "demo":
+		ds = Demo()
+	case "generate":
+		if *orgs < 1 || *users < 1 {
+			return fmt.Errorf("xero-fake: --orgs and --users must be at least 1")
+		}
+		ds = Generate(*orgs, *users, *seed)
+	default:
+		return fmt.Errorf("xero-fake: --dataset must be demo or generate, not %q", *dataset)
+	}
+
+	s := New(ds, Options{MinuteWindow: *minuteWindow, AccessTTL: *accessTTL, RefreshGrace: *refreshGrace, Latency: *latency})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("xero-fake: %w", err)
+	}
+	baseURL, stop := s.serve(ln)
+	defer stop()
+
+	info := ReadyInfo{BaseURL: baseURL}
+	for _, c := range ds.Clients {
+		switch {
+		case c.CustomConnection && info.CustomClientID == "":
+			info.CustomClientID, info.CustomClientSecret = c.ID, c.Secret
+		case !c.CustomConnection && info.WebClientID == "":
+			info.WebClientID, info.WebClientSecret = c.ID, c.Secret
+		}
+	}
+	if info.WebClientID != "" {
+		info.RefreshToken = s.IssueRefreshToken(info.WebClientID, "offline_access", "accounting.settings.read")
+	}
+	if *readyFile != "" {
+		if err := writeReadyFile(*readyFile, info); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "xero-fake: serving %s dataset (%d organisations, %d connections) at %s\n",
+		*dataset, len(ds.Orgs), len(ds.Connections), baseURL)
+
+	<-ctx.Done()
+	stop()
+	fmt.Fprintf(stdout, "xero-fake: stopping; %d requests served\n%s", s.Requests().Total(), s.Requests().String())
+	grants := s.TokenRequests()
+	names := make([]string, 0, len(grants))
+	for g := range grants {
+		names = append(names, g)
+	}
+	sort.Strings(names)
+	for _, g := range names {
+		fmt.Fprintf(stdout, "%6d token grant_type=%s\n", grants[g], g)
+	}
+	return nil
+}
+
+// checkLoopback refuses any listen address that is not on loopback: this
+// is a test fake with well-known credentials.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("xero-fake: --addr %q: %w", addr, err)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("xero-fake: --addr %q is not a loopback address; this test fake only listens on 127.0.0.1, ::1 or localhost", addr)
+}
+
+// writeReadyFile writes info atomically, so a reader never sees half a file.
+func writeReadyFile(path string, info ReadyInfo) error {
+	b, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".xero-fake-ready-*")
+	if err != nil {
+		return fmt.Errorf("xero-fake: ready file: %w", err)
+	}
+	_, werr := tmp.Write(append(b, '\n'))
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("xero-fake: ready file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("xero-fake: ready file: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package xerofake
+
+const raceEnabled = false
