@@ -42,6 +42,7 @@ func Main(args []string, stdout io.Writer) error {
 //	--orgs, --users   sizes for --dataset generate (default 5 and 20)
 //	--seed            seed for --dataset generate (default 1)
 //	--ready-file      write a ReadyInfo JSON file here once listening
+//	--env-file        write the BATON_* variables that point baton-xero at this fake
 //	--minute-window   the rate limits' minute (default 1m)
 //	--access-ttl      access-token lifetime (default 30m)
 //	--refresh-grace   rotated refresh-token grace (default 30m)
@@ -55,6 +56,7 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	users := fs.Int("users", 20, "users per organisation for --dataset generate")
 	seed := fs.Int64("seed", 1, "seed for --dataset generate")
 	readyFile := fs.String("ready-file", "", "write connection details as JSON here once listening")
+	envFile := fs.String("env-file", "", "write BATON_* variables for baton-xero (Web-app flow, token store beside the file) here once listening")
 	minuteWindow := fs.Duration("minute-window", time.Minute, "length of the rate limits' minute")
 	accessTTL := fs.Duration("access-ttl", 30*time.Minute, "access-token lifetime")
 	refreshGrace := fs.Duration("refresh-grace", 30*time.Minute, "grace period of a rotated refresh token")
@@ -103,7 +105,16 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 		info.RefreshToken = s.IssueRefreshToken(info.WebClientID, "offline_access", "accounting.settings.read")
 	}
 	if *readyFile != "" {
-		if err := writeReadyFile(*readyFile, info); err != nil {
+		b, err := json.MarshalIndent(info, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := writeAtomic(*readyFile, append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	if *envFile != "" {
+		if err := writeAtomic(*envFile, []byte(info.env(filepath.Join(filepath.Dir(*envFile), "token.json")))); err != nil {
 			return err
 		}
 	}
@@ -141,25 +152,38 @@ func checkLoopback(addr string) error {
 	return fmt.Errorf("xero-fake: --addr %q is not a loopback address; this test fake only listens on 127.0.0.1, ::1 or localhost", addr)
 }
 
-// writeReadyFile writes info atomically, so a reader never sees half a file.
-func writeReadyFile(path string, info ReadyInfo) error {
-	b, err := json.MarshalIndent(info, "", "  ")
-	if err != nil {
-		return err
+// env renders the variables that run baton-xero's Web-app flow against
+// the fake, keeping the rotated token in tokenStore.
+func (info ReadyInfo) env(tokenStore string) string {
+	var b strings.Builder
+	for _, kv := range [][2]string{
+		{"BATON_XERO_CLIENT_ID", info.WebClientID},
+		{"BATON_XERO_CLIENT_SECRET", info.WebClientSecret},
+		{"BATON_REFRESH_TOKEN", info.RefreshToken},
+		{"BATON_XERO_TOKEN_STORE", tokenStore},
+		{"BATON_XERO_API_URL", info.BaseURL},
+		{"BATON_XERO_IDENTITY_URL", info.BaseURL},
+	} {
+		fmt.Fprintf(&b, "%s=%q\n", kv[0], kv[1])
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".xero-fake-ready-*")
+	return b.String()
+}
+
+// writeAtomic writes b with mode 0600 so a reader never sees half a file.
+func writeAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".xero-fake-*")
 	if err != nil {
-		return fmt.Errorf("xero-fake: ready file: %w", err)
+		return fmt.Errorf("xero-fake: %w", err)
 	}
-	_, werr := tmp.Write(append(b, '\n'))
+	_, werr := tmp.Write(b)
 	cerr := tmp.Close()
 	if err := errors.Join(werr, cerr); err != nil {
 		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("xero-fake: ready file: %w", err)
+		return fmt.Errorf("xero-fake: %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("xero-fake: ready file: %w", err)
+		return fmt.Errorf("xero-fake: %s: %w", path, err)
 	}
 	return nil
 }

@@ -1,0 +1,192 @@
+package xeroapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/accessgov/baton-connectors/internal/httpx"
+	"github.com/accessgov/baton-connectors/internal/ratelimit"
+)
+
+// DefaultBaseURL serves both /connections and the accounting API.
+const DefaultBaseURL = "https://api.xero.com"
+
+// Routes, as the request accounting names them.
+const (
+	RouteConnections  = "/connections"
+	RouteOrganisation = "/api.xro/2.0/Organisation"
+	RouteUsers        = "/api.xro/2.0/Users"
+)
+
+// Rate-limit classes the client keys its requests by. Xero limits each
+// (app, tenant) pair and each app as a whole.
+const (
+	LimitTenant = "tenant"
+	LimitApp    = "app"
+)
+
+// TenantHeader carries the organisation a request is for.
+const TenantHeader = "xero-tenant-id"
+
+// Client reads Xero. It is safe for concurrent use.
+type Client struct {
+	http *httpx.Client
+	base string
+}
+
+// New returns a client for the API at baseURL (DefaultBaseURL when empty).
+func New(h *httpx.Client, baseURL string) *Client {
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
+	}
+	return &Client{http: h, base: strings.TrimRight(baseURL, "/")}
+}
+
+// ListConnections returns every tenant the access token may call.
+func (c *Client) ListConnections(ctx context.Context) ([]Connection, error) {
+	ctx = httpx.WithRoute(ctx, RouteConnections)
+	ctx = httpx.WithLimitKeys(ctx, ratelimit.Key{Class: LimitApp})
+	var conns []Connection
+	var raw json.RawMessage
+	if err := c.http.GetJSON(ctx, c.base+RouteConnections, nil, &raw); err != nil {
+		return nil, explain(err, "list connections", "")
+	}
+	if err := json.Unmarshal(raw, &conns); err != nil {
+		return nil, malformed("list connections", "", err)
+	}
+	if conns == nil {
+		return nil, malformed("list connections", "", errors.New("body is not a JSON array"))
+	}
+	for i, conn := range conns {
+		if conn.TenantID == "" {
+			return nil, malformed("list connections", "", fmt.Errorf("connection %d has no tenantId", i))
+		}
+	}
+	return conns, nil
+}
+
+type organisationsEnvelope struct {
+	Organisations *[]Organisation `json:"Organisations"`
+}
+
+// GetOrganisation returns the profile of the tenant.
+func (c *Client) GetOrganisation(ctx context.Context, tenantID string) (*Organisation, error) {
+	var env organisationsEnvelope
+	if err := c.get(ctx, RouteOrganisation, tenantID, &env); err != nil {
+		return nil, explain(err, "get organisation", tenantID)
+	}
+	if env.Organisations == nil {
+		return nil, malformed("get organisation", tenantID, errors.New("response has no Organisations array"))
+	}
+	orgs := *env.Organisations
+	if len(orgs) != 1 {
+		return nil, malformed("get organisation", tenantID, fmt.Errorf("got %d organisations, want 1", len(orgs)))
+	}
+	org := orgs[0]
+	if org.OrganisationID == "" {
+		org.OrganisationID = tenantID
+	}
+	return &org, nil
+}
+
+type usersEnvelope struct {
+	Users *[]User `json:"Users"`
+}
+
+// ListUsers returns every user of the tenant, removed ones included. The
+// endpoint is not paginated: one call returns them all.
+func (c *Client) ListUsers(ctx context.Context, tenantID string) ([]User, error) {
+	var env usersEnvelope
+	if err := c.get(ctx, RouteUsers, tenantID, &env); err != nil {
+		return nil, explain(err, "list users", tenantID)
+	}
+	if env.Users == nil {
+		return nil, malformed("list users", tenantID, errors.New("response has no Users array"))
+	}
+	for i, u := range *env.Users {
+		if u.UserID == "" {
+			return nil, malformed("list users", tenantID, fmt.Errorf("user %d has no UserID", i))
+		}
+	}
+	return *env.Users, nil
+}
+
+func (c *Client) get(ctx context.Context, route, tenantID string, out any) error {
+	ctx = httpx.WithRoute(ctx, route)
+	ctx = httpx.WithLimitKeys(ctx,
+		ratelimit.Key{Class: LimitTenant, ID: tenantID},
+		ratelimit.Key{Class: LimitApp},
+	)
+	h := http.Header{}
+	h.Set(TenantHeader, tenantID)
+	return c.http.GetJSON(ctx, c.base+route, h, out)
+}
+
+// problem is Xero's problem-JSON error body (401, 403).
+type problem struct {
+	Title  string `json:"Title"`
+	Detail string `json:"Detail"`
+}
+
+// explain adds what the user should do to the errors Xero gives for setup
+// problems. The gRPC code of err is kept.
+func explain(err error, op, tenantID string) error {
+	where := op
+	if tenantID != "" {
+		where = fmt.Sprintf("%s for tenant %s", op, tenantID)
+	}
+	var se *httpx.StatusError
+	if !errors.As(err, &se) {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	var p problem
+	_ = json.Unmarshal([]byte(se.Body), &p) // error bodies may be plain text or XML
+	hint := ""
+	switch {
+	case se.StatusCode == http.StatusUnauthorized && strings.HasPrefix(p.Detail, "TokenExpired"):
+		hint = "the access token expired and could not be renewed; check the credentials"
+	case se.StatusCode == http.StatusUnauthorized:
+		hint = "Xero refused the access token (AuthorizationUnsuccessful): it lacks the accounting.settings.read scope, " +
+			"the organisation was disconnected, or the token was revoked; re-authorise the app (baton-xero login) or check --xero-scopes"
+	case se.StatusCode == http.StatusForbidden:
+		hint = "the organisation is not connected to this app (AuthenticationUnsuccessful); reconnect it in Xero, " +
+			"or leave it out with --xero-tenant-ids"
+	}
+	if hint != "" && se.Msg == "" {
+		se.Msg = hint
+	}
+	return fmt.Errorf("%s: %w", where, err)
+}
+
+// MalformedError says a 2xx answer did not have the shape Xero documents.
+// It is never retried and never read as an empty result.
+type MalformedError struct {
+	Op, TenantID string
+	Err          error
+}
+
+func (e *MalformedError) Error() string {
+	if e.TenantID != "" {
+		return fmt.Sprintf("%s for tenant %s: unexpected response from Xero: %v", e.Op, e.TenantID, e.Err)
+	}
+	return fmt.Sprintf("%s: unexpected response from Xero: %v", e.Op, e.Err)
+}
+
+func (e *MalformedError) Unwrap() error { return e.Err }
+
+// GRPCStatus makes the sync fail rather than retry: a malformed answer does
+// not heal by asking again.
+func (e *MalformedError) GRPCStatus() *status.Status {
+	return status.New(codes.Internal, "xero: "+e.Error())
+}
+
+func malformed(op, tenantID string, err error) error {
+	return &MalformedError{Op: op, TenantID: tenantID, Err: err}
+}

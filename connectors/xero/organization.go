@@ -1,0 +1,147 @@
+package xero
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/types/entitlement"
+	"github.com/conductorone/baton-sdk/pkg/types/grant"
+	"github.com/conductorone/baton-sdk/pkg/types/resource"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/accessgov/baton-connectors/connectors/xero/internal/xeroapi"
+)
+
+// Entitlements of an organisation.
+const (
+	memberEntitlement     = "member"
+	subscriberEntitlement = "subscriber"
+)
+
+// orgPageSize is how many organisations one List call returns; their
+// profiles are read concurrently.
+const orgPageSize = 50
+
+// orgSyncer lists the connected organisations, and grants their member and
+// subscriber entitlements.
+type orgSyncer struct{ tenants *tenants }
+
+func newOrgSyncer(t *tenants) *orgSyncer { return &orgSyncer{tenants: t} }
+
+func (s *orgSyncer) ResourceType(context.Context) *v2.ResourceType { return orgResourceType }
+
+func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
+	if parent != nil {
+		return nil, &resource.SyncOpResults{}, nil
+	}
+	conns, err := s.tenants.connections(ctx, attrs.SyncID, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	offset := 0
+	if tok := attrs.PageToken.Token; tok != "" {
+		offset, err = strconv.Atoi(tok)
+		if err != nil || offset < 0 || offset > len(conns) {
+			return nil, nil, status.Errorf(codes.InvalidArgument, "xero: bad organisation page token %q", tok)
+		}
+	}
+	end := min(offset+orgPageSize, len(conns))
+	page := conns[offset:end]
+	ids := make([]string, len(page))
+	for i, c := range page {
+		ids[i] = c.TenantID
+	}
+	s.tenants.prefetch(ctx, ids)
+
+	out := make([]*v2.Resource, 0, len(page))
+	for _, c := range page {
+		org, err := s.tenants.organisation(ctx, c.TenantID)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, err := orgResource(c, org)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, r)
+	}
+	next := ""
+	if end < len(conns) {
+		next = strconv.Itoa(end)
+	}
+	return out, &resource.SyncOpResults{NextPageToken: next}, nil
+}
+
+func orgResource(c xeroapi.Connection, org *xeroapi.Organisation) (*v2.Resource, error) {
+	name := org.Name
+	if name == "" {
+		name = c.TenantName
+	}
+	profile := map[string]interface{}{
+		"tenant_id":         c.TenantID,
+		"connection_id":     c.ID,
+		"name":              name,
+		"legal_name":        org.LegalName,
+		"short_code":        org.ShortCode,
+		"country_code":      org.CountryCode,
+		"base_currency":     org.BaseCurrency,
+		"edition":           org.Edition,
+		"class":             org.Class,
+		"version":           org.Version,
+		"organisation_type": org.OrganisationType,
+		"timezone":          org.Timezone,
+	}
+	opts := []resource.ResourceOption{
+		resource.WithResourceProfile(profile),
+		resource.WithAnnotation(
+			&v2.ChildResourceType{ResourceTypeId: userTypeID},
+			&v2.ChildResourceType{ResourceTypeId: roleTypeID},
+		),
+	}
+	if !org.CreatedDateUTC.IsZero() {
+		opts = append(opts, resource.WithResourceCreatedAt(org.CreatedDateUTC.Time))
+	}
+	r, err := resource.NewGroupResource(name, orgResourceType, c.TenantID, nil, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("xero: organisation %s: %w", c.TenantID, err)
+	}
+	return r, nil
+}
+
+func (s *orgSyncer) Entitlements(_ context.Context, r *v2.Resource, _ resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
+	name := r.GetDisplayName()
+	return []*v2.Entitlement{
+		entitlement.NewAssignmentEntitlement(r, memberEntitlement,
+			entitlement.WithGrantableTo(userResourceType),
+			entitlement.WithDisplayName(name+" member"),
+			entitlement.WithDescription("Has an active user account in the Xero organisation "+name)),
+		entitlement.NewAssignmentEntitlement(r, subscriberEntitlement,
+			entitlement.WithGrantableTo(userResourceType),
+			entitlement.WithDisplayName(name+" subscriber"),
+			entitlement.WithDescription("Is the subscriber (billing owner) of the Xero organisation "+name)),
+	}, &resource.SyncOpResults{}, nil
+}
+
+func (s *orgSyncer) Grants(ctx context.Context, r *v2.Resource, attrs resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
+	s.tenants.begin(attrs.SyncID)
+	tenantID := r.GetId().GetResource()
+	users, err := s.tenants.usersOf(ctx, tenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []*v2.Grant
+	for _, u := range users {
+		if !u.Active() {
+			continue
+		}
+		uid := userResourceID(tenantID, u.UserID)
+		out = append(out, grant.NewGrant(r, memberEntitlement, uid))
+		if u.IsSubscriber {
+			out = append(out, grant.NewGrant(r, subscriberEntitlement, uid))
+		}
+	}
+	return out, &resource.SyncOpResults{}, nil
+}

@@ -1,0 +1,186 @@
+package xero_test
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/accessgov/baton-connectors/connectors/xero"
+	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
+	"github.com/accessgov/baton-connectors/internal/connectortest"
+)
+
+// marker makes the test binary run as baton-xero (see connectortest.MainAs).
+const marker = "BATON_XERO_TEST_MAIN"
+
+func TestMain(m *testing.M) {
+	connectortest.MainAs(marker, func() { xero.Main(context.Background(), "test") })
+	os.Exit(m.Run())
+}
+
+// env is one fake Xero, served on loopback, with what a test needs to run
+// the connector against it.
+type env struct {
+	t      *testing.T
+	ds     xerofake.Dataset
+	fake   *xerofake.Server
+	url    string
+	dir    string
+	status statusCounter
+
+	mu     sync.Mutex
+	before func(r *http.Request) // runs before the fake serves each request
+}
+
+// statusCounter counts the fake's answers by status code.
+type statusCounter struct {
+	mu     sync.Mutex
+	counts map[int]int
+}
+
+func (s *statusCounter) add(code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.counts == nil {
+		s.counts = map[int]int{}
+	}
+	s.counts[code]++
+}
+
+func (s *statusCounter) get(code int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[code]
+}
+
+type recordingWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *recordingWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Hijack lets the fake's connection-reset faults through the wrapper.
+func (w *recordingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.code = 0 // no answer: the connection is dropped
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func newEnv(t *testing.T, ds xerofake.Dataset, opts xerofake.Options) *env {
+	t.Helper()
+	e := &env{t: t, ds: ds, fake: xerofake.New(ds, opts), dir: t.TempDir()}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		hook := e.before
+		e.mu.Unlock()
+		if hook != nil {
+			hook(r)
+		}
+		rw := &recordingWriter{ResponseWriter: w, code: http.StatusOK}
+		e.fake.ServeHTTP(rw, r)
+		e.status.add(rw.code)
+	}))
+	t.Cleanup(srv.Close)
+	e.url = srv.URL
+	return e
+}
+
+// onRequest installs a hook that runs before the fake serves each request.
+func (e *env) onRequest(f func(r *http.Request)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.before = f
+}
+
+// args are the flags every run needs: the fake's URLs and an output file.
+func (e *env) args(c1z string, extra ...string) []string {
+	return append([]string{
+		"--xero-api-url", e.url,
+		"--xero-identity-url", e.url,
+		"--file", c1z,
+		"--log-format", "console",
+	}, extra...)
+}
+
+// webArgs run the Web-app (refresh token) flow with a token store in the
+// test's directory.
+func (e *env) webArgs(c1z, refresh string, extra ...string) []string {
+	return e.args(c1z, append([]string{
+		"--xero-client-id", "demo-web-client",
+		"--xero-client-secret", "demo-web-secret",
+		"--refresh-token", refresh,
+		"--xero-token-store", filepath.Join(e.dir, "token.json"),
+	}, extra...)...)
+}
+
+// run runs the connector and fails the test if it does not exit as wanted.
+func (e *env) run(wantExit int, args ...string) connectortest.Result {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := connectortest.Exec(ctx, marker, []string{"BATON_DISABLE_HTTP_CACHE=true"}, args...)
+	if err != nil {
+		e.t.Fatalf("run connector: %v", err)
+	}
+	if (res.ExitCode == 0) != (wantExit == 0) {
+		e.t.Fatalf("connector exit code: got %d, want %d\nstderr:\n%s", res.ExitCode, wantExit, tail(res.Stderr, 4000))
+	}
+	return res
+}
+
+// c1z returns a fresh output path in the test's directory.
+func (e *env) c1z(name string) string { return filepath.Join(e.dir, name+".c1z") }
+
+// assertSynced checks the c1z holds exactly the given organisations of the
+// dataset.
+func (e *env) assertSynced(path string, tenantIDs []string) *connectortest.Snapshot {
+	e.t.Helper()
+	got, err := connectortest.ReadC1Z(context.Background(), path)
+	if err != nil {
+		e.t.Fatalf("read c1z: %v", err)
+	}
+	connectortest.AssertConforms(e.t, expected(e.ds, tenantIDs), got)
+	return got
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "..." + s[len(s)-n:]
+}
+
+func mustContain(t *testing.T, what, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			t.Fatalf("%s: got %q, want it to contain %q", what, tail(s, 3000), sub)
+		}
+	}
+}
+
+// assertNoFinishedSync fails if path holds a finished sync: a failed run
+// must never leave a result that looks complete.
+func assertNoFinishedSync(t *testing.T, path string) {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		return // nothing written at all
+	}
+	if snap, err := connectortest.ReadC1Z(context.Background(), path); err == nil {
+		t.Errorf("%s holds a finished sync (%s) although the run failed", path, snap.Counts())
+	}
+}
