@@ -28,20 +28,34 @@ func TestConfig_BadInput(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{name: "no credentials", args: []string{"--xero-token-store", store},
-			want: []string{"--xero-client-id", "--token"}},
-		{name: "client id without secret", args: []string{"--xero-client-id", "x", "--xero-token-store", store},
-			want: []string{"xero-client-secret"}},
-		{name: "secret twice", args: []string{"--xero-client-id", "x", "--xero-client-secret", "s", "--xero-client-secret-file", secretFile, "--xero-token-store", store},
-			want: []string{"xero-client-secret"}},
-		{name: "refresh token without client", args: []string{"--refresh-token", "rt", "--xero-token-store", store},
-			want: []string{"xero-client-id"}},
-		{name: "token with client id", args: []string{"--token", "abc", "--xero-client-id", "x", "--xero-client-secret", "s", "--xero-token-store", store},
-			want: []string{"--token"}},
-		{name: "missing secret file", args: []string{"--xero-client-id", "x", "--xero-client-secret-file", filepath.Join(e.dir, "nope"), "--xero-token-store", store},
-			want: []string{"nope"}},
-		{name: "plain http to a remote host", args: []string{"--token", "abc", "--xero-api-url", "http://api.example.com"},
-			want: []string{"loopback"}},
+		{
+			name: "no credentials", args: []string{"--xero-token-store", store},
+			want: []string{"--xero-client-id", "--token"},
+		},
+		{
+			name: "client id without secret", args: []string{"--xero-client-id", "x", "--xero-token-store", store},
+			want: []string{"xero-client-secret"},
+		},
+		{
+			name: "secret twice", args: []string{"--xero-client-id", "x", "--xero-client-secret", "s", "--xero-client-secret-file", secretFile, "--xero-token-store", store},
+			want: []string{"xero-client-secret"},
+		},
+		{
+			name: "refresh token without client", args: []string{"--refresh-token", "rt", "--xero-token-store", store},
+			want: []string{"xero-client-id"},
+		},
+		{
+			name: "token with client id", args: []string{"--token", "abc", "--xero-client-id", "x", "--xero-client-secret", "s", "--xero-token-store", store},
+			want: []string{"--token"},
+		},
+		{
+			name: "missing secret file", args: []string{"--xero-client-id", "x", "--xero-client-secret-file", filepath.Join(e.dir, "nope"), "--xero-token-store", store},
+			want: []string{"nope"},
+		},
+		{
+			name: "plain http to a remote host", args: []string{"--token", "abc", "--xero-api-url", "http://api.example.com"},
+			want: []string{"loopback"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

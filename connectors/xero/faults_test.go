@@ -17,8 +17,10 @@ func TestSync_TransientFaults(t *testing.T) {
 		faults []fakeapi.Fault
 	}{
 		{name: "429 storm with Retry-After", faults: []fakeapi.Fault{
-			{Route: "GET /api.xro/2.0/Users", Times: 4, Status: http.StatusTooManyRequests,
-				Header: http.Header{"Retry-After": {"1"}, "X-Rate-Limit-Problem": {"minute"}}},
+			{
+				Route: "GET /api.xro/2.0/Users", Times: 4, Status: http.StatusTooManyRequests,
+				Header: http.Header{"Retry-After": {"1"}, "X-Rate-Limit-Problem": {"minute"}},
+			},
 		}},
 		{name: "429 without Retry-After", faults: []fakeapi.Fault{
 			{Route: "GET /api.xro/2.0/Organisation", Times: 3, Status: http.StatusTooManyRequests},
@@ -57,8 +59,10 @@ func TestSync_TransientFaults(t *testing.T) {
 func TestSync_DailyLimit(t *testing.T) {
 	e := newEnv(t, xerofake.Demo(), xerofake.Options{})
 	rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
-	e.fake.Faults().Add(fakeapi.Fault{Route: "GET /api.xro/2.0/Users", Times: 100, Status: http.StatusTooManyRequests,
-		Header: http.Header{"Retry-After": {"66975"}, "X-Rate-Limit-Problem": {"day"}}})
+	e.fake.Faults().Add(fakeapi.Fault{
+		Route: "GET /api.xro/2.0/Users", Times: 100, Status: http.StatusTooManyRequests,
+		Header: http.Header{"Retry-After": {"66975"}, "X-Rate-Limit-Problem": {"day"}},
+	})
 	out := e.c1z("sync")
 	start := time.Now()
 	res := e.run(1, e.webArgs(out, rt)...)

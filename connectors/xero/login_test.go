@@ -35,7 +35,8 @@ func startLogin(t *testing.T, e *env, extra ...string) *loginRun {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	args := append([]string{"login",
+	args := append([]string{
+		"login",
 		"--xero-client-id", "demo-web-client", "--xero-client-secret", "demo-web-secret",
 		"--xero-token-store", filepath.Join(e.dir, "token.json"),
 		"--xero-identity-url", e.url, "--xero-api-url", e.url,
@@ -140,7 +141,7 @@ func TestLogin_BrowserRedirect(t *testing.T) {
 	redirect := fmt.Sprintf("https://127.0.0.1:%d", port)
 	run := startLogin(t, e, "--redirect-uri", redirect, "--listen", fmt.Sprintf("127.0.0.1:%d", port))
 	authURL := run.authorizeURL(t)
-	browser := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // the listener's certificate is self-signed by design
+	browser := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} // the listener's certificate is self-signed by design
 	var resp *http.Response
 	var err error
 	for i := 0; i < 50; i++ { // the listener may still be starting

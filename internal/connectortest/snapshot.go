@@ -88,12 +88,12 @@ func ReadC1Z(ctx context.Context, path string) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 	store, err := dotc1z.NewStore(ctx, path, dotc1z.WithReadOnly(true), dotc1z.WithTmpDir(tmp))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	defer store.Close(ctx)
+	defer func() { _ = store.Close(ctx) }()
 	run, err := store.SyncMeta().LatestFinishedSyncOfAnyType(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("latest finished sync in %s: %w", path, err)

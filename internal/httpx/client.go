@@ -331,8 +331,10 @@ func (c *Client) GetJSON(ctx context.Context, url string, header http.Header, ou
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		route, _ := ctx.Value(routeKey{}).(string)
-		return &RequestError{Service: c.opts.Service, Method: http.MethodGet, Route: route,
-			Code: codes.InvalidArgument, Msg: "bad URL", Err: withoutURL(err)}
+		return &RequestError{
+			Service: c.opts.Service, Method: http.MethodGet, Route: route,
+			Code: codes.InvalidArgument, Msg: "bad URL", Err: withoutURL(err),
+		}
 	}
 	for name, values := range header {
 		for _, v := range values {
@@ -345,7 +347,7 @@ func (c *Client) GetJSON(ctx context.Context, url string, header http.Header, ou
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 
 	dec := json.NewDecoder(resp.Body)
 	err = dec.Decode(out)
@@ -361,8 +363,10 @@ func (c *Client) GetJSON(ctx context.Context, url string, header http.Header, ou
 		return nil
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return &RequestError{Service: c.opts.Service, Method: req.Method, Route: req.URL.Path,
-			Code: status.FromContextError(ctxErr).Code(), Msg: "reading response body", Err: ctxErr}
+		return &RequestError{
+			Service: c.opts.Service, Method: req.Method, Route: req.URL.Path,
+			Code: status.FromContextError(ctxErr).Code(), Msg: "reading response body", Err: ctxErr,
+		}
 	}
 	var (
 		syntaxErr *json.SyntaxError
@@ -379,14 +383,18 @@ func (c *Client) GetJSON(ctx context.Context, url string, header http.Header, ou
 		errors.Is(err, errTrailingData):
 	default:
 		// The body could not be read: a network failure, not bad JSON.
-		return &RequestError{Service: c.opts.Service, Method: req.Method, Route: req.URL.Path,
-			Code: codes.Unavailable, Msg: "reading response body", Err: err}
+		return &RequestError{
+			Service: c.opts.Service, Method: req.Method, Route: req.URL.Path,
+			Code: codes.Unavailable, Msg: "reading response body", Err: err,
+		}
 	}
 	if errors.Is(err, io.EOF) {
 		err = errEmptyBody
 	}
-	return &RequestError{Service: c.opts.Service, Method: req.Method, Route: req.URL.Path,
-		Code: codes.Internal, Msg: msg, Err: err}
+	return &RequestError{
+		Service: c.opts.Service, Method: req.Method, Route: req.URL.Path,
+		Code: codes.Internal, Msg: msg, Err: err,
+	}
 }
 
 var (
@@ -465,8 +473,10 @@ func (c *Client) gaveUp(st *reqState) string {
 }
 
 func (c *Client) requestError(st *reqState, code codes.Code, msg string, err error) *RequestError {
-	return &RequestError{Service: c.opts.Service, Method: st.method, Route: st.route,
-		Code: code, Attempts: st.attempts, Msg: msg, Err: err}
+	return &RequestError{
+		Service: c.opts.Service, Method: st.method, Route: st.route,
+		Code: code, Attempts: st.attempts, Msg: msg, Err: err,
+	}
 }
 
 // transportError codes a failure that left no response.

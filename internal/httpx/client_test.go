@@ -1077,9 +1077,11 @@ func TestClient_backoff(t *testing.T) {
 		wantMax    time.Duration
 	}{
 		{name: "429 Retry-After seconds", status: 429, retryAfter: func() string { return "42" }, wantMin: 42 * time.Second, wantMax: 42 * time.Second},
-		{name: "503 Retry-After HTTP date", status: 503,
+		{
+			name: "503 Retry-After HTTP date", status: 503,
 			retryAfter: func() string { return time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat) },
-			wantMin:    88 * time.Second, wantMax: 90 * time.Second},
+			wantMin:    88 * time.Second, wantMax: 90 * time.Second,
+		},
 		{name: "Retry-After 0 falls back to the backoff", status: 429, retryAfter: func() string { return "0" }, wantMin: 0, wantMax: minWait},
 		{name: "Retry-After ignored on 500", status: 500, retryAfter: func() string { return "42" }, wantMin: 0, wantMax: minWait},
 		{name: "401 retries at once", status: 401, retryAfter: func() string { return "" }, wantMin: 0, wantMax: 0},

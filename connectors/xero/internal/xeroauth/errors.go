@@ -90,7 +90,7 @@ func tokenEndpointError(g grant, tokenFile string, err error, secrets ...string)
 		return newError(codes.Unauthenticated, err,
 			"xero: client id or secret rejected (%s), check --%s/--%s (%s/%s)",
 			detail, flagClientID, flagClientSecret, creds.EnvName(flagClientID), creds.EnvName(flagClientSecret))
-	case "unauthorized_client": //nolint:misspell // RFC 6749 error code
+	case "unauthorized_client":
 		if g == grantClientCredentials {
 			return newError(codes.PermissionDenied, err,
 				"xero: this app may not use client credentials (%s): only a Xero Custom Connection can; "+
