@@ -1,0 +1,215 @@
+package workatofake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ReadyInfo is what --ready-file holds once the fake listens.
+type ReadyInfo struct {
+	BaseURL    string `json:"base_url"`
+	APIKey     string `json:"api_key"`
+	DataCenter string `json:"data_center"`
+	Env        string `json:"env"`
+}
+
+// Main runs the workato-fake command until SIGINT or SIGTERM.
+func Main(args []string, stdout io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, args, stdout)
+}
+
+// Run runs the workato-fake command until ctx ends, then prints the
+// request counts to stdout. It serves one host, that of --data-center;
+// every API client of the dataset is moved to that data center. Flags:
+//
+//	--addr            listen address, loopback only (default 127.0.0.1:0)
+//	--dataset         demo, generate, legacy, three-envs or migrated (default demo)
+//	--members, --custom-roles, --folders, --projects, --envs, --seed
+//	                  sizes for --dataset generate (default 100, 200, 2000, 500, dev,test,prod, 1)
+//	--data-center     the host's data center (default us)
+//	--minute-window   the rate limits' minute (default 1m)
+//	--per-minute      requests per minute per endpoint group (default 60)
+//	--omit-retry-after  answer 429 without Retry-After
+//	--latency         time every authorised call takes (default 0)
+//	--ready-file      write a ReadyInfo JSON file here once listening
+//	--env-file        write the BATON_* variables that point baton-workato at this fake
+func Run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("workato-fake", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address (loopback only)")
+	dataset := fs.String("dataset", "demo", "dataset: demo, generate, legacy, three-envs or migrated")
+	members := fs.Int("members", 100, "members for --dataset generate (at most 100)")
+	customRoles := fs.Int("custom-roles", 200, "custom roles for --dataset generate")
+	folders := fs.Int("folders", 2000, "folders (besides project root folders) for --dataset generate")
+	projects := fs.Int("projects", 500, "projects for --dataset generate")
+	envs := fs.String("envs", "dev,test,prod", "comma-separated environments for --dataset generate")
+	seed := fs.Int64("seed", 1, "seed for --dataset generate")
+	dataCenter := fs.String("data-center", "us", "data center whose host this serves: "+strings.Join(DataCenters(), ", "))
+	minuteWindow := fs.Duration("minute-window", time.Minute, "length of the rate limits' minute")
+	perMinute := fs.Int("per-minute", 60, "requests per minute per endpoint group")
+	omitRetryAfter := fs.Bool("omit-retry-after", false, "answer 429 without Retry-After")
+	latency := fs.Duration("latency", 0, "time every authorised call takes")
+	readyFile := fs.String("ready-file", "", "write connection details as JSON here once listening")
+	envFile := fs.String("env-file", "", "write BATON_* variables for baton-workato here once listening")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("workato-fake: unexpected arguments %q", fs.Args())
+	}
+	if err := checkLoopback(*addr); err != nil {
+		return err
+	}
+	dc := strings.ToLower(*dataCenter)
+	if !slices.Contains(DataCenters(), dc) {
+		return fmt.Errorf("workato-fake: --data-center %q: want one of %s", *dataCenter, strings.Join(DataCenters(), ", "))
+	}
+
+	var ws Workspace
+	switch *dataset {
+	case "demo":
+		ws = Demo()
+	case "legacy":
+		ws = LegacyOneEnv()
+	case "three-envs":
+		ws = ThreeEnvs()
+	case "migrated":
+		ws = MigratedWorkspace()
+	case "generate":
+		if *members < 0 || *members > MaxMembers || *customRoles < 0 || *folders < 0 || *projects < 0 {
+			return fmt.Errorf("workato-fake: --members must be 0 to %d and the other sizes at least 0", MaxMembers)
+		}
+		var list []string
+		for _, e := range strings.Split(*envs, ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				list = append(list, e)
+			}
+		}
+		for _, e := range list {
+			if e != EnvDev && e != EnvTest && e != EnvProd {
+				return fmt.Errorf("workato-fake: --envs: %q is not dev, test or prod", e)
+			}
+		}
+		ws = Generate(*members, *customRoles, *folders, *projects, list, *seed)
+	default:
+		return fmt.Errorf("workato-fake: --dataset must be demo, generate, legacy, three-envs or migrated, not %q", *dataset)
+	}
+	for i := range ws.Clients {
+		ws.Clients[i].DataCenter = dc
+	}
+
+	s := New(ws, Options{MinuteWindow: *minuteWindow, PerMinute: *perMinute, OmitRetryAfter: *omitRetryAfter, Latency: *latency})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("workato-fake: %w", err)
+	}
+	baseURL, stop := serve(ln, s.Handler(dc))
+	defer stop()
+
+	info := ReadyInfo{BaseURL: baseURL, DataCenter: dc, Env: EnvDev}
+	if c, ok := primaryClient(ws.Clients); ok {
+		info.APIKey, info.Env = c.Token, c.Env
+	}
+	// The env file first: the ready file tells a waiting script that all is written.
+	if *envFile != "" {
+		if err := writeAtomic(*envFile, []byte(info.env(*minuteWindow))); err != nil {
+			return err
+		}
+	}
+	if *readyFile != "" {
+		b, err := json.MarshalIndent(info, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := writeAtomic(*readyFile, append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "workato-fake: serving %s dataset (%d members, %d custom roles, %d projects, %d folders, environments %s) for data center %s at %s\n",
+		*dataset, len(ws.Members), len(ws.CustomRoles), len(ws.Projects), len(ws.Folders), strings.Join(ws.Environments, ","), dc, baseURL)
+
+	<-ctx.Done()
+	stop()
+	fmt.Fprintf(stdout, "workato-fake: stopping; %d requests served\n%s", s.Requests().Total(), s.Requests().String())
+	return nil
+}
+
+// primaryClient picks the client the ready and env files name: the first
+// DEV client allowed every endpoint, else the first client.
+func primaryClient(clients []APIClient) (APIClient, bool) {
+	for _, c := range clients {
+		if c.Env == EnvDev && c.Endpoints == nil {
+			return c, true
+		}
+	}
+	if len(clients) > 0 {
+		return clients[0], true
+	}
+	return APIClient{}, false
+}
+
+// checkLoopback refuses any listen address that is not on loopback: this
+// is a test fake with well-known tokens.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("workato-fake: --addr %q: %w", addr, err)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("workato-fake: --addr %q is not a loopback address; this test fake only listens on 127.0.0.1, ::1 or localhost", addr)
+}
+
+// env renders the variables that point baton-workato at the fake (its
+// hidden base-URL flag is --workato-base-url), pacing the connector to the
+// fake's rate-limit minute.
+func (info ReadyInfo) env(window time.Duration) string {
+	var b strings.Builder
+	for _, kv := range [][2]string{
+		{"BATON_WORKATO_API_KEY", info.APIKey},
+		{"BATON_WORKATO_BASE_URL", info.BaseURL},
+		{"BATON_WORKATO_DATA_CENTER", info.DataCenter},
+		{"BATON_WORKATO_ENV", info.Env},
+		{"BATON_WORKATO_RATE_LIMIT_WINDOW", window.String()},
+	} {
+		fmt.Fprintf(&b, "%s=%q\n", kv[0], kv[1])
+	}
+	return b.String()
+}
+
+// writeAtomic writes b with mode 0600 so a reader never sees half a file.
+func writeAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".workato-fake-*")
+	if err != nil {
+		return fmt.Errorf("workato-fake: %w", err)
+	}
+	_, werr := tmp.Write(b)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("workato-fake: %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("workato-fake: %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package workatofake
+
+const raceEnabled = false

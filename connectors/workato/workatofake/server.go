@@ -1,0 +1,406 @@
+package workatofake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/accessgov/baton-connectors/internal/accounting"
+	"github.com/accessgov/baton-connectors/internal/fakeapi"
+)
+
+// Routes as the fake registers them. They are the keys for Faults
+// (fakeapi.Fault.Route); Requests() counts under the method and the path
+// part, for example Requests().Count("GET", "/api/members/{id}/privileges").
+const (
+	RouteMembers          = "GET /api/members"
+	RouteMember           = "GET /api/members/{id}"
+	RouteMemberPrivileges = "GET /api/members/{id}/privileges"
+	RouteUpdateMember     = "PUT /api/members/{id}"
+	RouteDeleteMember     = "DELETE /api/members/{id}"
+	RouteInvitations      = "POST /api/member_invitations"
+	RouteRoles            = "GET /api/roles"
+	RouteEnvironmentRoles = "GET /api/environment_roles"
+	RouteProjectRoles     = "GET /api/project_roles"
+	RouteProjectGrants    = "GET /api/projects/{id}/project_grants"
+	RouteFolders          = "GET /api/folders"
+	RouteProjects         = "GET /api/projects"
+	RouteMe               = "GET /api/users/me"
+)
+
+// Endpoints as an API client's role lists them (APIClient.Endpoints).
+const (
+	EndpointMembers          = "GET /api/members"
+	EndpointMember           = "GET /api/members/:id"
+	EndpointMemberPrivileges = "GET /api/members/:id/privileges"
+	EndpointUpdateMember     = "PUT /api/members/:id"
+	EndpointDeleteMember     = "DELETE /api/members/:id"
+	EndpointInvitations      = "POST /api/member_invitations"
+	EndpointRoles            = "GET /api/roles"
+	EndpointEnvironmentRoles = "GET /api/environment_roles"
+	EndpointProjectRoles     = "GET /api/project_roles"
+	EndpointProjectGrants    = "GET /api/projects/:id/project_grants"
+	EndpointFolders          = "GET /api/folders"
+	EndpointProjects         = "GET /api/projects"
+	EndpointMe               = "GET /api/users/me"
+)
+
+// Rate-limit groups: each allows Options.PerMinute requests per
+// Options.MinuteWindow, whatever the token.
+const (
+	GroupCollaborators    = "collaborators"     // /api/members* and /api/member_invitations
+	GroupRoles            = "roles"             // /api/roles
+	GroupEnvironmentRoles = "environment_roles" // /api/environment_roles
+	GroupProjectRoles     = "project_roles"     // /api/project_roles
+	GroupProjectGrants    = "project_grants"    // /api/projects/:id/project_grants
+	GroupFolders          = "folders"           // /api/folders and /api/projects together
+	GroupWorkspace        = "users_me"          // /api/users/me
+)
+
+// Options tunes the fake. Zero values take the defaults noted, which are
+// Workato's documented values.
+type Options struct {
+	Clock        fakeapi.Clock // default fakeapi.RealClock
+	MinuteWindow time.Duration // default 1m (tests scale it down)
+	PerMinute    int           // requests per MinuteWindow per group; default 60
+	// OmitRetryAfter leaves Retry-After out of 429 answers (the reference
+	// marks the header undocumented; a connector must cope without it).
+	// By default 429s carry it, in whole seconds, at least 1.
+	OmitRetryAfter bool
+	// InviteWindow is how long an email may not be invited again; default
+	// 20m.
+	InviteWindow time.Duration
+	// Latency is how long every authorised call takes (default 0).
+	Latency time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.Clock == nil {
+		o.Clock = fakeapi.RealClock{}
+	}
+	if o.MinuteWindow <= 0 {
+		o.MinuteWindow = time.Minute
+	}
+	if o.PerMinute <= 0 {
+		o.PerMinute = 60
+	}
+	if o.InviteWindow <= 0 {
+		o.InviteWindow = 20 * time.Minute
+	}
+	return o
+}
+
+// Server is the fake. It is safe for concurrent use.
+type Server struct {
+	opts    Options
+	clock   fakeapi.Clock
+	rec     *accounting.Recorder
+	faults  *fakeapi.Faults
+	limiter *slidingWindow
+
+	// Read-only after New: API clients and indexes over the parts of the
+	// workspace no endpoint changes (roles, projects, folders).
+	clients      map[string]APIClient
+	envIndex     map[string]int
+	customByName map[string]int // → index in ws.CustomRoles
+	envRoleByNm  map[string]int // → index in ws.EnvironmentRoles
+	folderByID   map[int]int    // → index in ws.Folders
+	children     map[int][]int  // parent id (0 = Home) → indexes in ws.Folders
+	projectByID  map[int]int    // → index in ws.Projects
+
+	hostsMu sync.Mutex
+	hosts   map[string]*fakeapi.Router
+
+	mu          sync.Mutex
+	ws          Workspace
+	invitations []Invitation
+	invitedAt   map[string]time.Time // lower-cased email → last accepted invitation
+	nextMember  int
+	nextInvite  int
+}
+
+// New returns a Server serving ws. It copies ws, so the caller may keep
+// using it. It panics when ws breaks Workspace.Validate: a broken dataset
+// is a bug in the test.
+func New(ws Workspace, opts Options) *Server {
+	if err := ws.Validate(); err != nil {
+		panic("workatofake: invalid workspace: " + err.Error())
+	}
+	opts = opts.withDefaults()
+	ws = ws.Clone()
+	if ws.ID == 0 {
+		ws.ID = 1000
+	}
+	ws.HomeFolderID = ws.homeFolderID()
+	s := &Server{
+		opts:         opts,
+		clock:        opts.Clock,
+		rec:          &accounting.Recorder{},
+		faults:       &fakeapi.Faults{},
+		clients:      make(map[string]APIClient, len(ws.Clients)),
+		envIndex:     make(map[string]int, len(ws.Environments)),
+		customByName: make(map[string]int, len(ws.CustomRoles)),
+		envRoleByNm:  make(map[string]int, len(ws.EnvironmentRoles)),
+		folderByID:   make(map[int]int, len(ws.Folders)),
+		children:     make(map[int][]int),
+		projectByID:  make(map[int]int, len(ws.Projects)),
+		hosts:        make(map[string]*fakeapi.Router),
+		ws:           ws,
+		invitedAt:    make(map[string]time.Time),
+		nextInvite:   70001,
+	}
+	s.limiter = newSlidingWindow(opts.PerMinute, opts.MinuteWindow, s.clock.Now)
+	for _, c := range ws.Clients {
+		s.clients[c.Token] = c
+	}
+	for i, e := range ws.Environments {
+		s.envIndex[e] = i
+	}
+	for i, r := range ws.CustomRoles {
+		s.customByName[r.Name] = i
+	}
+	for i, r := range ws.EnvironmentRoles {
+		s.envRoleByNm[r.Name] = i
+	}
+	for i, f := range ws.Folders {
+		s.folderByID[f.ID] = i
+		s.children[f.ParentID] = append(s.children[f.ParentID], i)
+	}
+	for i, p := range ws.Projects {
+		s.projectByID[p.ID] = i
+	}
+	for _, m := range ws.Members {
+		s.nextMember = max(s.nextMember, m.ID)
+	}
+	s.nextMember++
+	for i := range s.ws.Members {
+		s.sortRolesLocked(&s.ws.Members[i])
+	}
+	return s
+}
+
+// Handler returns the host of one data center ("us", "eu", …; see
+// DataCenters): a token works only on the host of its own data center,
+// elsewhere it answers 401. Every host shares the workspace, the request
+// counts, the fault script and the rate limits. It panics on an unknown
+// data center.
+func (s *Server) Handler(dataCenter string) http.Handler {
+	dc := strings.ToLower(dataCenter)
+	if !slices.Contains(DataCenters(), dc) {
+		panic(fmt.Sprintf("workatofake: unknown data center %q (want one of %s)", dataCenter, strings.Join(DataCenters(), ", ")))
+	}
+	s.hostsMu.Lock()
+	defer s.hostsMu.Unlock()
+	if rt, ok := s.hosts[dc]; ok {
+		return rt
+	}
+	rt := fakeapi.NewRouter(
+		fakeapi.WithRecorder(s.rec),
+		fakeapi.WithFaults(s.faults),
+		fakeapi.WithNotFound(func(w http.ResponseWriter, _ *http.Request) {
+			writeMessage(w, http.StatusNotFound, msgNotFound)
+		}),
+	)
+	for _, ep := range s.endpoints() {
+		rt.Handle(ep.route, s.guard(dc, ep))
+	}
+	s.hosts[dc] = rt
+	return rt
+}
+
+// Start serves the host of dataCenter on 127.0.0.1 at a random port. It
+// returns the base URL ("http://127.0.0.1:PORT", no trailing slash; the
+// paths start with /api) and a stop function that closes the listener and
+// every connection and waits for the server to finish. It panics when it
+// cannot listen, like httptest.NewServer.
+func (s *Server) Start(dataCenter string) (baseURL string, stop func()) {
+	h := s.Handler(dataCenter)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(fmt.Sprintf("workatofake: listening on loopback: %v", err))
+	}
+	return serve(ln, h)
+}
+
+func serve(ln net.Listener, h http.Handler) (string, func()) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			panic(fmt.Sprintf("workatofake: serving: %v", err))
+		}
+	}()
+	var once sync.Once
+	return "http://" + ln.Addr().String(), func() {
+		once.Do(func() {
+			_ = srv.Close()
+			<-done
+		})
+	}
+}
+
+// TB is the part of testing.TB that NewTestServer needs (so the package
+// does not link the testing package into the workato-fake command).
+type TB interface {
+	Helper()
+	Cleanup(func())
+}
+
+// NewTestServer starts a Server serving ws on the host of dataCenter for
+// the length of a test (t is usually a *testing.T) and returns it with the
+// base URL.
+func NewTestServer(t TB, ws Workspace, opts Options, dataCenter string) (*Server, string) {
+	t.Helper()
+	s := New(ws, opts)
+	url, stop := s.Start(dataCenter)
+	t.Cleanup(stop)
+	return s, url
+}
+
+// Faults returns the fault script applied before every handler, on every
+// host.
+func (s *Server) Faults() *fakeapi.Faults { return s.faults }
+
+// Requests returns the per-route request counts of every host.
+func (s *Server) Requests() *accounting.Recorder { return s.rec }
+
+// Workspace returns a deep copy of the current state: members as changed
+// by PUT and DELETE (and AcceptInvitation), everything else as given.
+func (s *Server) Workspace() Workspace {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ws.Clone()
+}
+
+// Invitations returns the pending invitations, oldest first.
+func (s *Server) Invitations() []Invitation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cloneEach(s.invitations, func(in Invitation) Invitation {
+		in.EnvRoles = slices.Clone(in.EnvRoles)
+		return in
+	})
+}
+
+// AcceptInvitation turns the pending invitation of email into a member, as
+// when the person accepts it, and returns the member. It reports false
+// when there is no such invitation or the workspace is full.
+func (s *Server) AcceptInvitation(email string) (Member, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.invitations, func(in Invitation) bool { return strings.EqualFold(in.Email, email) })
+	if i < 0 || len(s.ws.Members) >= MaxMembers {
+		return Member{}, false
+	}
+	in := s.invitations[i]
+	s.invitations = slices.Delete(s.invitations, i, i+1)
+	m := Member{
+		ID:        s.nextMember,
+		Name:      in.Name,
+		Email:     in.Email,
+		GrantType: GrantTeam,
+		TimeZone:  "Pacific Time (US & Canada)",
+		CreatedAt: s.clock.Now().Truncate(time.Millisecond),
+	}
+	s.nextMember++
+	s.applyRolesLocked(&m, in.EnvRoles)
+	s.ws.Members = append(s.ws.Members, m)
+	return m.clone(), true
+}
+
+// endpoint is one route with what guards it.
+type endpoint struct {
+	route     string // mux pattern
+	name      string // allow-list spelling
+	privilege string // the client-role privilege's name in Workato's UI
+	group     string // rate-limit group
+	devOnly   bool   // needs a DEV API client
+	h         func(w http.ResponseWriter, r *http.Request)
+}
+
+func (s *Server) endpoints() []endpoint {
+	return []endpoint{
+		{RouteMembers, EndpointMembers, "Get collaborators", GroupCollaborators, true, s.handleMembers},
+		{RouteMember, EndpointMember, "Get collaborator", GroupCollaborators, true, s.handleMember},
+		{RouteMemberPrivileges, EndpointMemberPrivileges, "Get collaborator privileges", GroupCollaborators, true, s.handlePrivileges},
+		{RouteUpdateMember, EndpointUpdateMember, "Update collaborators' roles", GroupCollaborators, true, s.handleUpdateMember},
+		{RouteDeleteMember, EndpointDeleteMember, "Delete collaborator", GroupCollaborators, true, s.handleDeleteMember},
+		{RouteInvitations, EndpointInvitations, "Invite collaborator", GroupCollaborators, true, s.handleInvite},
+		{RouteRoles, EndpointRoles, "List non-system roles", GroupRoles, false, s.handleRoles},
+		{RouteEnvironmentRoles, EndpointEnvironmentRoles, "List environment roles", GroupEnvironmentRoles, false, s.handleEnvironmentRoles},
+		{RouteProjectRoles, EndpointProjectRoles, "List project roles", GroupProjectRoles, false, s.handleProjectRoles},
+		{RouteProjectGrants, EndpointProjectGrants, "List project grants", GroupProjectGrants, false, s.handleProjectGrants},
+		{RouteFolders, EndpointFolders, "List folders", GroupFolders, false, s.handleFolders},
+		{RouteProjects, EndpointProjects, "List projects", GroupFolders, false, s.handleProjects},
+		{RouteMe, EndpointMe, "Get details", GroupWorkspace, true, s.handleMe},
+	}
+}
+
+// guard checks, in order: the bearer token and its data center (401), the
+// client role's allow-list (403), DEV access where needed (403) and the
+// endpoint group's rate limit (429); then waits Options.Latency and runs
+// the handler.
+func (s *Server) guard(dc string, ep endpoint) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := fakeapi.BearerToken(r)
+		c, known := s.clients[tok]
+		if !ok || !known || c.DataCenter != dc {
+			writeMessage(w, http.StatusUnauthorized, msgUnauthorized)
+			return
+		}
+		if c.Endpoints != nil && !slices.Contains(c.Endpoints, ep.name) {
+			writeMessage(w, http.StatusForbidden, fmt.Sprintf(
+				"Forbidden: the API client's role does not allow %q (%s); add this privilege to the client role", ep.privilege, ep.name))
+			return
+		}
+		if ep.devOnly && c.Env != EnvDev {
+			what := "Collaborator endpoints"
+			if ep.name == EndpointMe {
+				what = "Workspace details (GET /api/users/me)"
+			}
+			writeMessage(w, http.StatusForbidden, fmt.Sprintf(
+				"Forbidden: %s need a DEV API client; this API client belongs to the %s environment", what, strings.ToUpper(c.Env)))
+			return
+		}
+		if allowed, wait := s.limiter.Allow(ep.group); !allowed {
+			s.tooMany(w, wait)
+			return
+		}
+		if !sleepCtx(r.Context(), s.opts.Latency) {
+			return
+		}
+		ep.h(w, r)
+	}
+}
+
+// tooMany answers 429, with Retry-After unless the options leave it out.
+func (s *Server) tooMany(w http.ResponseWriter, wait time.Duration) {
+	if !s.opts.OmitRetryAfter {
+		w.Header().Set("Retry-After", fmt.Sprint(retrySeconds(wait)))
+	}
+	writeMessage(w, http.StatusTooManyRequests, msgTooMany)
+}
+
+// sleepCtx waits d or until ctx ends, reporting whether it waited fully.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
