@@ -3,11 +3,13 @@ module github.com/accessgov/baton-connectors/cmd
 go 1.25.2
 
 require (
+	github.com/accessgov/baton-connectors/connectors/workato v0.0.0
 	github.com/accessgov/baton-connectors/connectors/xero v0.0.0
 	github.com/accessgov/baton-connectors/internal v0.0.0 // indirect
 )
 
 replace (
+	github.com/accessgov/baton-connectors/connectors/workato => ../connectors/workato
 	github.com/accessgov/baton-connectors/connectors/xero => ../connectors/xero
 	github.com/accessgov/baton-connectors/internal => ../internal
 )

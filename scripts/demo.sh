@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # demo.sh CONNECTOR: start the connector's built-in fake API on loopback,
 # sync it with the connector binary, and show the result with the baton
-# CLI. Called by `make demo` with DIST, BIN and DEMO_DIR set.
+# CLI. Called by `make demo` with DIST, BIN and DEMO_DIR set. The fakes run
+# with a one-second rate-limit "minute" (DEMO_MINUTE_WINDOW) so the demo takes
+# seconds; each fake tells its connector the same pace in its env file.
 set -euo pipefail
 
 name=${1:?usage: demo.sh CONNECTOR}
@@ -14,7 +16,7 @@ fake="$dist/$name-fake"
 connector="$dist/baton-$name"
 [[ -x $fake && -x $connector ]] || { echo "demo: build $fake and $connector first (make build)" >&2; exit 1; }
 
-"$fake" --dataset demo --addr 127.0.0.1:0 --ready-file "$dir/fake.json" --env-file "$dir/fake.env" >"$dir/fake.log" 2>&1 &
+"$fake" --dataset demo --minute-window "${DEMO_MINUTE_WINDOW:-1s}" --addr 127.0.0.1:0 --ready-file "$dir/fake.json" --env-file "$dir/fake.env" >"$dir/fake.log" 2>&1 &
 fake_pid=$!
 trap 'kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true' EXIT
 

@@ -1,0 +1,180 @@
+package workato
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/annotations"
+	"github.com/conductorone/baton-sdk/pkg/connectorbuilder"
+	"github.com/conductorone/baton-sdk/pkg/types/resource"
+	"go.uber.org/zap"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/accessgov/baton-connectors/connectors/workato/internal/workatoapi"
+	"github.com/accessgov/baton-connectors/internal/httpx"
+)
+
+// Accounts: creating a collaborator invites them (POST
+// /api/member_invitations) and deleting one removes them from the workspace
+// (DELETE /api/members/:id).
+//
+// An invitation is pending until the person accepts it, and until then
+// there is no collaborator: CreateAccount answers "action required" with a
+// resource that stands for the invitation (ID "invitation:<id>", its email
+// and the roles it will give). The collaborator appears, with their member
+// ID, in the first sync after they accept.
+
+var (
+	_ connectorbuilder.AccountManagerV2      = (*collaboratorSyncer)(nil)
+	_ connectorbuilder.ResourceDeleterV2     = (*collaboratorSyncer)(nil)
+	_ connectorbuilder.ResourceProvisionerV2 = (*roleSyncer)(nil)
+)
+
+// CreateAccountCapabilityDetails says invitations carry no credential:
+// the invitee sets their own password or signs in with SSO.
+func (s *collaboratorSyncer) CreateAccountCapabilityDetails(context.Context) (*v2.CredentialDetailsAccountProvisioning, annotations.Annotations, error) {
+	return v2.CredentialDetailsAccountProvisioning_builder{
+		SupportedCredentialOptions: []v2.CapabilityDetailCredentialOption{v2.CapabilityDetailCredentialOption_CAPABILITY_DETAIL_CREDENTIAL_OPTION_NO_PASSWORD},
+		PreferredCredentialOption:  v2.CapabilityDetailCredentialOption_CAPABILITY_DETAIL_CREDENTIAL_OPTION_NO_PASSWORD,
+	}.Build(), nil, nil
+}
+
+// CreateAccount invites a collaborator. The profile holds "name", "email"
+// and "env_roles": either {"dev": "Analyst", "prod": "Operator"} or a list
+// of {"environment_type", "name", "role_type"}; "role_type" at the top
+// level applies to the map form.
+func (s *collaboratorSyncer) CreateAccount(ctx context.Context, info *v2.AccountInfo, _ *v2.LocalCredentialOptions) (
+	connectorbuilder.CreateAccountResponse, []*v2.PlaintextData, annotations.Annotations, error,
+) {
+	profile := info.GetProfile().AsMap()
+	str := func(k string) string {
+		v, _ := profile[k].(string)
+		return strings.TrimSpace(v)
+	}
+	email := str("email")
+	if email == "" {
+		for _, e := range info.GetEmails() {
+			if e.GetAddress() != "" {
+				email = e.GetAddress()
+				break
+			}
+		}
+	}
+	if email == "" {
+		email = info.GetLogin()
+	}
+	if email == "" || !strings.Contains(email, "@") {
+		return nil, nil, nil, status.Error(codes.InvalidArgument, `workato: an invitation needs an email address: set "email" in the account profile (--create-account-email)`)
+	}
+	name := str("name")
+	if name == "" {
+		name = strings.TrimSpace(str("first_name") + " " + str("last_name"))
+	}
+	if name == "" {
+		name = email
+	}
+	roles, err := parseEnvRoles(profile["env_roles"], str("role_type"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	inv, err := s.prov.api.InviteMember(ctx, name, email, roles)
+	if err != nil {
+		var se *httpx.StatusError
+		if errors.As(err, &se) && (se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusUnprocessableEntity) {
+			return nil, nil, nil, status.Errorf(codes.InvalidArgument, "workato: Workato refused the invitation of %s: %s", email, workatoapi.Message(se.Body))
+		}
+		return nil, nil, nil, wrap("invite "+email, err)
+	}
+	s.prov.log.Info("workato: invitation sent", zap.String("invitation", inv.ID.String()))
+	r, err := invitationResource(inv, name, email, roles)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return v2.CreateAccountResponse_ActionRequiredResult_builder{
+		Resource: r,
+		Message: fmt.Sprintf("Invitation %s sent to %s. The invitation is pending: %s becomes a collaborator, with the roles asked for, "+
+			"only after accepting it, and appears in the first sync after that.", inv.ID, email, name),
+		IsCreateAccountResult: true,
+	}.Build(), nil, nil, nil
+}
+
+// parseEnvRoles reads env_roles from an account profile.
+func parseEnvRoles(v any, roleType string) ([]workatoapi.EnvRole, error) {
+	var out []workatoapi.EnvRole
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		for env, name := range x {
+			n, ok := name.(string)
+			if !ok || n == "" {
+				return nil, status.Errorf(codes.InvalidArgument, "workato: env_roles[%q] must be a role name", env)
+			}
+			out = append(out, workatoapi.EnvRole{EnvironmentType: strings.ToLower(env), Name: n, RoleType: roleType})
+		}
+	case []any:
+		for i, e := range x {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return nil, status.Errorf(codes.InvalidArgument, "workato: env_roles[%d] must be an object with environment_type and name", i)
+			}
+			env, _ := m["environment_type"].(string)
+			n, _ := m["name"].(string)
+			rt, _ := m["role_type"].(string)
+			if env == "" || n == "" {
+				return nil, status.Errorf(codes.InvalidArgument, "workato: env_roles[%d] needs environment_type and name", i)
+			}
+			if rt == "" {
+				rt = roleType
+			}
+			out = append(out, workatoapi.EnvRole{EnvironmentType: strings.ToLower(env), Name: n, RoleType: rt})
+		}
+	default:
+		return nil, status.Error(codes.InvalidArgument, `workato: env_roles must be {"dev": "Analyst", ...} or a list of {"environment_type", "name"}`)
+	}
+	for _, r := range out {
+		if !contains(environments, r.EnvironmentType) {
+			return nil, status.Errorf(codes.InvalidArgument, "workato: env_roles: unknown environment %q: use %s", r.EnvironmentType, strings.Join(environments, ", "))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return envOrder[out[i].EnvironmentType] < envOrder[out[j].EnvironmentType] })
+	return out, nil
+}
+
+func invitationResource(inv *workatoapi.Invitation, name, email string, roles []workatoapi.EnvRole) (*v2.Resource, error) {
+	profile := map[string]interface{}{"invitation_id": inv.ID.String(), "email": email, "name": name, "status": "pending"}
+	for _, r := range roles {
+		profile["role_"+r.EnvironmentType] = r.Name
+	}
+	return resource.NewUserResource(name, collaboratorResourceType, "invitation:"+inv.ID.String(),
+		[]resource.UserTraitOption{resource.WithEmail(email, true), resource.WithUserLogin(email)},
+		resource.WithResourceProfile(profile),
+		resource.WithResourceStatus(v2.Status_RESOURCE_STATUS_DISABLED, "invitation pending"))
+}
+
+// Delete removes a collaborator from the workspace.
+func (s *collaboratorSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v2.ResourceId) (annotations.Annotations, error) {
+	if id.GetResourceType() != collaboratorTypeID {
+		return nil, status.Errorf(codes.InvalidArgument, "workato: only collaborators can be deleted, not a %s", id.GetResourceType())
+	}
+	var mid workatoapi.ID
+	if err := mid.UnmarshalJSON([]byte(id.GetResource())); err != nil {
+		return nil, status.Errorf(codes.InvalidArgument, "workato: collaborator ID %q is not a number", id.GetResource())
+	}
+	defer s.prov.lock(mid)()
+	if err := s.prov.api.DeleteMember(ctx, mid); err != nil {
+		var se *httpx.StatusError
+		if errors.As(err, &se) && se.StatusCode == http.StatusNotFound {
+			return nil, status.Errorf(codes.NotFound, "workato: collaborator %s is not in the workspace (already removed?)", mid)
+		}
+		return nil, wrap(fmt.Sprintf("delete collaborator %s", mid), err)
+	}
+	s.prov.log.Info("workato: collaborator removed", zap.String("collaborator", mid.String()))
+	return nil, nil
+}

@@ -1,0 +1,159 @@
+package workato_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/accessgov/baton-connectors/connectors/workato/workatofake"
+	"github.com/accessgov/baton-connectors/internal/fakeapi"
+)
+
+// TestSync_TransientFaults: 429 storms (with and without Retry-After), 5xx
+// and resets are waited out and retried; the result is exact.
+func TestSync_TransientFaults(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   workatofake.Options
+		faults []fakeapi.Fault
+	}{
+		{name: "429 storm with Retry-After", faults: []fakeapi.Fault{
+			workatofake.RateLimitFault(workatofake.RouteMemberPrivileges, 4, time.Second),
+			workatofake.RateLimitFault(workatofake.RouteFolders, 3, time.Second),
+		}},
+		{name: "429 storm without Retry-After", faults: []fakeapi.Fault{
+			workatofake.RateLimitFault(workatofake.RouteRoles, 3, 0),
+			workatofake.RateLimitFault(workatofake.RouteProjects, 3, 0),
+		}},
+		{name: "5xx", faults: []fakeapi.Fault{
+			workatofake.ServerErrorFault(workatofake.RouteMembers, 2),
+			workatofake.UnavailableFault(workatofake.RouteFolders, 3),
+		}},
+		{name: "resets", faults: []fakeapi.Fault{
+			workatofake.ResetFault(workatofake.RouteMemberPrivileges, 3),
+			workatofake.ResetFault(workatofake.RouteFolders, 2),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, workatofake.ThreeEnvs(), tt.opts)
+			for _, f := range tt.faults {
+				e.fake.Faults().Add(f)
+			}
+			out := e.c1z("sync")
+			e.run(0, e.args(out)...)
+			e.assertSynced(out, expectOptions{})
+			if got := e.fake.Faults().Pending(); got != 0 {
+				t.Errorf("faults left unconsumed: got %d, want 0 (the test did not exercise them)", got)
+			}
+		})
+	}
+}
+
+// TestSync_RealRateLimitStorm: the fake's own limiter (not a scripted
+// fault) answers 429 when the connector is told it may go faster than the
+// workspace allows; the sync still ends exact.
+func TestSync_RealRateLimitStorm(t *testing.T) {
+	e := newEnv(t, workatofake.Demo(), workatofake.Options{PerMinute: 20, MinuteWindow: time.Second})
+	out := e.c1z("sync")
+	e.run(0, e.args(out, "--workato-requests-per-minute", "200")...)
+	e.assertSynced(out, expectOptions{})
+	if got := e.status(http.StatusTooManyRequests); got == 0 {
+		t.Errorf("429 answers: got 0, want some (the storm was not exercised)")
+	}
+}
+
+// TestSync_PermanentFailures end non-zero with a clear message and no
+// complete-looking result.
+func TestSync_PermanentFailures(t *testing.T) {
+	tests := []struct {
+		name   string
+		ws     func() workatofake.Workspace
+		fault  *fakeapi.Fault
+		mutate func(ws *workatofake.Workspace)
+		want   []string
+	}{
+		{name: "token rejected", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteMembers, 100)),
+			want: []string{"401", "token was rejected"}},
+		{name: "token revoked mid-sync", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteFolders, 1000)),
+			want: []string{"401"}},
+		{name: "client role lacks List folders", mutate: func(ws *workatofake.Workspace) {
+			ws.Clients[0].Endpoints = []string{workatofake.EndpointMembers, workatofake.EndpointMemberPrivileges,
+				workatofake.EndpointRoles, workatofake.EndpointProjects}
+		}, want: []string{"403", "List folders", "GET /api/folders"}},
+		{name: "client role lacks privileges endpoint", mutate: func(ws *workatofake.Workspace) {
+			ws.Clients[0].Endpoints = []string{workatofake.EndpointMembers, workatofake.EndpointRoles,
+				workatofake.EndpointProjects, workatofake.EndpointFolders}
+		}, want: []string{"403", "Get collaborator privileges"}},
+		{name: "5xx that does not heal", fault: ptr(workatofake.ServerErrorFault(workatofake.RouteRoles, 100000)),
+			want: []string{"500", "gave up"}},
+		{name: "malformed JSON", fault: ptr(workatofake.MalformedFault(workatofake.RouteMembers, 1000)),
+			want: []string{"JSON"}},
+		{name: "malformed folder page", fault: ptr(workatofake.MalformedFault(workatofake.RouteFolders, 1000)),
+			want: []string{"JSON"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := workatofake.ThreeEnvs()
+			if tt.mutate != nil {
+				tt.mutate(&ws)
+			}
+			e := newEnv(t, ws, workatofake.Options{})
+			if tt.fault != nil {
+				e.fake.Faults().Add(*tt.fault)
+			}
+			out := e.c1z("sync")
+			res := e.run(1, e.args(out)...)
+			mustContain(t, "stderr", res.Stderr, tt.want...)
+			assertNoFinishedSync(t, out)
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestSync_WrongDataCenter: a token works only on its own data center's
+// host, and the message says to check the data center.
+func TestSync_WrongDataCenter(t *testing.T) {
+	ws := workatofake.ThreeEnvs()
+	fake := workatofake.New(ws, workatofake.Options{MinuteWindow: testWindow})
+	eu := httptest.NewServer(fake.Handler("eu"))
+	defer eu.Close()
+	e := &env{t: t, ws: ws, fake: fake, url: eu.URL, dir: t.TempDir(), token: ws.Clients[0].Token, window: testWindow}
+	out := e.c1z("sync")
+	res := e.run(1, e.args(out)...)
+	mustContain(t, "stderr", res.Stderr, "401", "--workato-data-center")
+	assertNoFinishedSync(t, out)
+}
+
+// TestConfig_BadInput fails before any request with a message naming the
+// problem and the fix.
+func TestConfig_BadInput(t *testing.T) {
+	e := newEnv(t, workatofake.LegacyOneEnv(), workatofake.Options{})
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{name: "no token", args: []string{"--workato-base-url", e.url}, want: []string{"workato-api-key", "BATON_WORKATO_API_KEY"}},
+		{name: "unknown data center", args: []string{"--workato-api-key", "x", "--workato-data-center", "mars"},
+			want: []string{"mars", "us, "}},
+		{name: "unknown environment", args: []string{"--workato-api-key", "x", "--workato-env", "staging", "--workato-base-url", e.url},
+			want: []string{"staging", "dev, test, prod"}},
+		{name: "plain http to a remote host", args: []string{"--workato-api-key", "x", "--workato-base-url", "http://workato.example.com"},
+			want: []string{"loopback"}},
+		{name: "requests per minute out of range", args: []string{"--workato-api-key", "x", "--workato-requests-per-minute", "-5", "--workato-base-url", e.url},
+			want: []string{"requests-per-minute"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := e.fake.Requests().Total()
+			res := e.run(1, append([]string{"--file", e.c1z("bad")}, tt.args...)...)
+			mustContain(t, "stderr", res.Stderr, tt.want...)
+			if got := e.fake.Requests().Total() - before; got != 0 {
+				t.Errorf("requests before failing: got %d, want 0", got)
+			}
+		})
+	}
+}

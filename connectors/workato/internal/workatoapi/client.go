@@ -1,0 +1,393 @@
+package workatoapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/accessgov/baton-connectors/internal/httpx"
+	"github.com/accessgov/baton-connectors/internal/ratelimit"
+)
+
+// Routes, as request accounting names them.
+const (
+	RouteMembers          = "/api/members"
+	RouteMember           = "/api/members/:id"
+	RouteMemberPrivileges = "/api/members/:id/privileges"
+	RouteInvitations      = "/api/member_invitations"
+	RouteRoles            = "/api/roles"
+	RouteEnvironmentRoles = "/api/environment_roles"
+	RouteProjectRoles     = "/api/project_roles"
+	RouteProjectGrants    = "/api/projects/:id/project_grants"
+	RouteProjects         = "/api/projects"
+	RouteFolders          = "/api/folders"
+	RouteMe               = "/api/users/me"
+)
+
+// Rate-limit groups: Workato allows 60 requests a minute per group.
+const (
+	GroupCollaborators    = "collaborators"
+	GroupRoles            = "roles"
+	GroupEnvironmentRoles = "environment_roles"
+	GroupProjectRoles     = "project_roles"
+	GroupProjectGrants    = "project_grants"
+	GroupFolders          = "folders" // folders and projects
+	GroupWorkspace        = "workspace"
+)
+
+// Groups lists every rate-limit group.
+var Groups = []string{GroupCollaborators, GroupRoles, GroupEnvironmentRoles, GroupProjectRoles, GroupProjectGrants, GroupFolders, GroupWorkspace}
+
+// privilegeNames are the client-role privileges as Workato's API client
+// screen names them, for 403 messages.
+var privilegeNames = map[string]string{
+	"GET " + RouteMembers:          "Get collaborators",
+	"GET " + RouteMember:           "Get collaborator",
+	"PUT " + RouteMember:           "Update collaborators' roles",
+	"DELETE " + RouteMember:        "Delete collaborator",
+	"GET " + RouteMemberPrivileges: "Get collaborator privileges",
+	"POST " + RouteInvitations:     "Invite collaborator",
+	"GET " + RouteRoles:            "List non-system roles",
+	"GET " + RouteEnvironmentRoles: "List environment roles",
+	"GET " + RouteProjectRoles:     "List project roles",
+	"GET " + RouteProjectGrants:    "List project grants",
+	"GET " + RouteProjects:         "List projects",
+	"GET " + RouteFolders:          "List folders",
+	"GET " + RouteMe:               "Get details",
+}
+
+// Client calls one Workato workspace. It is safe for concurrent use.
+type Client struct {
+	http *httpx.Client
+	base string
+}
+
+// New returns a client for the API at baseURL.
+func New(h *httpx.Client, baseURL string) *Client {
+	return &Client{http: h, base: strings.TrimRight(baseURL, "/")}
+}
+
+// ListMembers returns every collaborator (the endpoint is not paginated).
+func (c *Client) ListMembers(ctx context.Context) ([]Member, error) {
+	var env struct {
+		Data *[]Member `json:"data"`
+	}
+	if err := c.get(ctx, RouteMembers, GroupCollaborators, "/api/members", nil, &env); err != nil {
+		return nil, err
+	}
+	if env.Data == nil {
+		return nil, malformed("GET", RouteMembers, errors.New(`response has no "data" list`))
+	}
+	return *env.Data, nil
+}
+
+// GetMember returns one collaborator. The envelope is {"data":{...}}, or a
+// bare object.
+func (c *Client) GetMember(ctx context.Context, id ID) (*Member, error) {
+	var raw json.RawMessage
+	if err := c.get(ctx, RouteMember, GroupCollaborators, "/api/members/"+id.String(), nil, &raw); err != nil {
+		return nil, err
+	}
+	m, err := decodeMember(raw)
+	if err != nil {
+		return nil, malformed("GET", RouteMember, err)
+	}
+	return m, nil
+}
+
+func decodeMember(raw json.RawMessage) (*Member, error) {
+	var env struct {
+		Data *Member `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &env); err == nil && env.Data != nil && env.Data.ID != 0 {
+		return env.Data, nil
+	}
+	var m Member
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	if m.ID == 0 {
+		return nil, errors.New("no collaborator in the response")
+	}
+	return &m, nil
+}
+
+// MemberPrivileges returns a collaborator's role, privileges and folders in
+// each environment where they have access.
+func (c *Client) MemberPrivileges(ctx context.Context, id ID) ([]EnvPrivileges, error) {
+	var env struct {
+		Data *[]EnvPrivileges `json:"data"`
+	}
+	if err := c.get(ctx, RouteMemberPrivileges, GroupCollaborators, "/api/members/"+id.String()+"/privileges", nil, &env); err != nil {
+		return nil, err
+	}
+	if env.Data == nil {
+		return nil, malformed("GET", RouteMemberPrivileges, errors.New(`response has no "data" list`))
+	}
+	return *env.Data, nil
+}
+
+// ListRoles returns one page (1-based) of legacy custom roles.
+func (c *Client) ListRoles(ctx context.Context, page int) ([]Role, error) {
+	var out []Role
+	q := url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(PageSize)}}
+	if err := c.list(ctx, RouteRoles, GroupRoles, "/api/roles", q, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListEnvironmentRoles returns one page (1-based) of RBAC 2.0 environment
+// roles and the total.
+func (c *Client) ListEnvironmentRoles(ctx context.Context, page int) ([]NewRole, int, error) {
+	return c.listNewRoles(ctx, RouteEnvironmentRoles, GroupEnvironmentRoles, page)
+}
+
+// ListProjectRoles returns one page (1-based) of RBAC 2.0 project roles and
+// the total.
+func (c *Client) ListProjectRoles(ctx context.Context, page int) ([]NewRole, int, error) {
+	return c.listNewRoles(ctx, RouteProjectRoles, GroupProjectRoles, page)
+}
+
+func (c *Client) listNewRoles(ctx context.Context, route, group string, page int) ([]NewRole, int, error) {
+	var env struct {
+		Data  *[]NewRole `json:"data"`
+		Total int        `json:"total"`
+	}
+	q := url.Values{"page[number]": {strconv.Itoa(page)}, "page[size]": {strconv.Itoa(PageSize)}}
+	if err := c.get(ctx, route, group, route, q, &env); err != nil {
+		return nil, 0, err
+	}
+	if env.Data == nil {
+		return nil, 0, malformed("GET", route, errors.New(`response has no "data" list`))
+	}
+	return *env.Data, env.Total, nil
+}
+
+// ListProjectGrants returns one page (1-based) of a project's grants.
+func (c *Client) ListProjectGrants(ctx context.Context, projectID ID, page int) ([]ProjectGrant, int, error) {
+	var env struct {
+		Data  *[]ProjectGrant `json:"data"`
+		Total int             `json:"total"`
+	}
+	q := url.Values{"page[number]": {strconv.Itoa(page)}, "page[size]": {strconv.Itoa(PageSize)}}
+	if err := c.get(ctx, RouteProjectGrants, GroupProjectGrants, "/api/projects/"+projectID.String()+"/project_grants", q, &env); err != nil {
+		return nil, 0, err
+	}
+	if env.Data == nil {
+		return nil, 0, malformed("GET", RouteProjectGrants, errors.New(`response has no "data" list`))
+	}
+	return *env.Data, env.Total, nil
+}
+
+// ListProjects returns one page (1-based) of projects.
+func (c *Client) ListProjects(ctx context.Context, page int) ([]Project, error) {
+	var out []Project
+	q := url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(PageSize)}}
+	if err := c.list(ctx, RouteProjects, GroupFolders, "/api/projects", q, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListFolders returns one page (1-based) of the folders directly inside
+// parent.
+func (c *Client) ListFolders(ctx context.Context, parent ID, page int) ([]Folder, error) {
+	var out []Folder
+	q := url.Values{"parent_id": {parent.String()}, "page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(PageSize)}}
+	if err := c.list(ctx, RouteFolders, GroupFolders, "/api/folders", q, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateMemberRoles sets the collaborator's role in each listed environment
+// (NoAccess removes access) and returns the collaborator as Workato
+// answered, or nil if the answer did not carry one.
+func (c *Client) UpdateMemberRoles(ctx context.Context, id ID, roles []EnvRole) (*Member, error) {
+	body, err := json.Marshal(map[string]any{"env_roles": roles})
+	if err != nil {
+		return nil, err
+	}
+	var raw json.RawMessage
+	if err := c.send(ctx, http.MethodPut, RouteMember, GroupCollaborators, "/api/members/"+id.String(), body, &raw); err != nil {
+		return nil, err
+	}
+	m, err := decodeMember(raw)
+	if err != nil {
+		return nil, nil //nolint:nilerr // the PUT answer's shape is undocumented; callers read the collaborator again
+	}
+	return m, nil
+}
+
+// DeleteMember removes a collaborator from the workspace.
+func (c *Client) DeleteMember(ctx context.Context, id ID) error {
+	return c.send(ctx, http.MethodDelete, RouteMember, GroupCollaborators, "/api/members/"+id.String(), nil, nil)
+}
+
+// InviteMember sends an invitation; the person becomes a collaborator only
+// when they accept it.
+func (c *Client) InviteMember(ctx context.Context, name, email string, roles []EnvRole) (*Invitation, error) {
+	body, err := json.Marshal(map[string]any{"name": name, "email": email, "env_roles": roles})
+	if err != nil {
+		return nil, err
+	}
+	var raw json.RawMessage
+	if err := c.send(ctx, http.MethodPost, RouteInvitations, GroupCollaborators, "/api/member_invitations", body, &raw); err != nil {
+		return nil, err
+	}
+	var env struct {
+		Data *Invitation `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &env); err == nil && env.Data != nil {
+		return env.Data, nil
+	}
+	var inv Invitation
+	if err := json.Unmarshal(raw, &inv); err != nil {
+		return nil, malformed("POST", RouteInvitations, err)
+	}
+	return &inv, nil
+}
+
+// get reads a JSON object into out.
+func (c *Client) get(ctx context.Context, route, group, path string, q url.Values, out any) error {
+	u := c.base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	ctx = httpx.WithRoute(ctx, route)
+	ctx = httpx.WithLimitKeys(ctx, ratelimit.Key{Class: group})
+	if err := c.http.GetJSON(ctx, u, nil, out); err != nil {
+		return explain("GET", route, err)
+	}
+	return nil
+}
+
+// list reads a bare JSON array into out, refusing anything else.
+func (c *Client) list(ctx context.Context, route, group, path string, q url.Values, out any) error {
+	var raw json.RawMessage
+	if err := c.get(ctx, route, group, path, q, &raw); err != nil {
+		return err
+	}
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '[' {
+		return malformed("GET", route, errors.New("response is not a JSON array"))
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return malformed("GET", route, err)
+	}
+	return nil
+}
+
+// send makes a write request. Writes are not retried by the transport
+// (they are not idempotent in general); the SDK retries Unavailable.
+func (c *Client) send(ctx context.Context, method, route, group, path string, body []byte, out any) error {
+	ctx = httpx.WithRoute(ctx, route)
+	ctx = httpx.WithLimitKeys(ctx, ratelimit.Key{Class: group})
+	var rd *bytes.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	} else {
+		rd = bytes.NewReader(nil)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return explain(method, route, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return malformed(method, route, err)
+	}
+	return nil
+}
+
+// errorBody is either of Workato's error shapes.
+type errorBody struct {
+	Message string `json:"message"`
+	Errors  []struct {
+		Title string `json:"title"`
+	} `json:"errors"`
+}
+
+// Message returns the error message in a Workato error body, or "".
+func Message(body string) string {
+	var e errorBody
+	if json.Unmarshal([]byte(body), &e) != nil {
+		return ""
+	}
+	if e.Message != "" {
+		return e.Message
+	}
+	var titles []string
+	for _, t := range e.Errors {
+		if t.Title != "" {
+			titles = append(titles, t.Title)
+		}
+	}
+	return strings.Join(titles, "; ")
+}
+
+// explain adds what to do to 401 and 403 answers; the gRPC code is kept.
+func explain(method, route string, err error) error {
+	var se *httpx.StatusError
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.StatusCode {
+	case http.StatusUnauthorized:
+		if se.Msg == "" {
+			se.Msg = "the API token was rejected: check --workato-api-key and --workato-data-center (a token works only in the data center that issued it)"
+		}
+	case http.StatusForbidden:
+		if se.Msg == "" {
+			key := method + " " + route
+			if name, ok := privilegeNames[key]; ok {
+				se.Msg = fmt.Sprintf("the API client's client role lacks the privilege %q (%s): add it under Workspace admin > API clients > Client roles", name, key)
+			} else {
+				se.Msg = fmt.Sprintf("the API client may not call %s: check its client role and environment", key)
+			}
+		}
+	}
+	return err
+}
+
+// MalformedError says a 2xx answer did not have the documented shape. It
+// is never retried and never read as an empty result.
+type MalformedError struct {
+	Method, Route string
+	Err           error
+}
+
+func (e *MalformedError) Error() string {
+	return fmt.Sprintf("%s %s: unexpected response from Workato: %v", e.Method, e.Route, e.Err)
+}
+
+func (e *MalformedError) Unwrap() error { return e.Err }
+
+// GRPCStatus makes the sync fail rather than retry.
+func (e *MalformedError) GRPCStatus() *status.Status {
+	return status.New(codes.Internal, "workato: "+e.Error())
+}
+
+func malformed(method, route string, err error) error {
+	return &MalformedError{Method: method, Route: route, Err: err}
+}

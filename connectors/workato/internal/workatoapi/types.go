@@ -1,0 +1,200 @@
+package workatoapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Environment types.
+const (
+	EnvDev  = "dev"
+	EnvTest = "test"
+	EnvProd = "prod"
+)
+
+// Role types in a collaborator's roles and in env_roles.
+const (
+	RoleTypeLegacy      = "privilege_group" // a legacy system or custom role
+	RoleTypeEnvironment = "environment"     // an RBAC 2.0 environment role
+)
+
+// NoAccess is the role name that removes a collaborator from an environment.
+const NoAccess = "NoAccess"
+
+// PageSize is the largest page Workato serves; lists end on a shorter page.
+const PageSize = 100
+
+// ID is a Workato numeric ID. It accepts a JSON number or a string holding
+// one, and prints as decimal.
+type ID int64
+
+// UnmarshalJSON accepts 123, "123" and null.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		*id = 0
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		if s == "" {
+			*id = 0
+			return nil
+		}
+		b = []byte(s)
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("id %s is not a number", b)
+	}
+	*id = ID(n)
+	return nil
+}
+
+func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
+
+// Time is a Workato timestamp ("2020-05-20T11:54:31.706-07:00"); null and
+// "" are the zero time.
+type Time struct{ time.Time }
+
+// UnmarshalJSON parses RFC 3339 with or without fractions.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		t.Time = time.Time{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("timestamp: %w", err)
+	}
+	if s == "" {
+		t.Time = time.Time{}
+		return nil
+	}
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("timestamp %q: %w", s, err)
+	}
+	t.Time = v
+	return nil
+}
+
+// MemberRole is the role a collaborator holds in one environment.
+type MemberRole struct {
+	EnvironmentType string `json:"environment_type"`
+	RoleName        string `json:"role_name"`
+	RoleType        string `json:"role_type"`
+}
+
+// Activity is a collaborator's latest activity.
+type Activity struct {
+	ID        ID     `json:"id"`
+	EventType string `json:"event_type"`
+	CreatedAt Time   `json:"created_at"`
+}
+
+// Member is a workspace collaborator.
+type Member struct {
+	ID              ID           `json:"id"`
+	GrantType       string       `json:"grant_type"`
+	Roles           []MemberRole `json:"roles"`
+	ExternalID      *string      `json:"external_id"`
+	Name            string       `json:"name"`
+	Email           string       `json:"email"`
+	TimeZone        string       `json:"time_zone"`
+	LastActivityLog *Activity    `json:"last_activity_log"`
+	CreatedAt       Time         `json:"created_at"`
+}
+
+// Privileges maps a section ("Recipes") to its actions ("read", "run").
+type Privileges map[string][]string
+
+// EnvPrivileges is one entry of a collaborator's privileges: the role held
+// in one environment, what it allows, and the folders it is scoped to.
+type EnvPrivileges struct {
+	EnvironmentType string     `json:"environment_type"`
+	Name            string     `json:"name"`
+	Privileges      Privileges `json:"privileges"`
+	FolderIDs       []ID       `json:"folder_ids"`
+}
+
+// Role is a legacy custom role.
+type Role struct {
+	ID          ID         `json:"id"`
+	Name        string     `json:"name"`
+	Inheritable bool       `json:"inheritable"`
+	FolderIDs   []ID       `json:"folder_ids"`
+	Privileges  Privileges `json:"privileges"`
+	CreatedAt   Time       `json:"created_at"`
+	UpdatedAt   Time       `json:"updated_at"`
+}
+
+// NewRole is an RBAC 2.0 environment or project role.
+type NewRole struct {
+	ID           ID     `json:"id"`
+	Name         string `json:"name"`
+	MembersCount int    `json:"members_count"`
+	Type         string `json:"type"`
+	CreatedAt    Time   `json:"created_at"`
+	UpdatedAt    Time   `json:"updated_at"`
+}
+
+// ProjectGrant is an RBAC 2.0 project role held by a collaborator.
+type ProjectGrant struct {
+	ID        string `json:"id"`
+	ProjectID ID     `json:"project_id"`
+	MemberID  ID     `json:"member_id"`
+	UserID    ID     `json:"user_id"` // some answers name the collaborator user_id
+	RoleID    ID     `json:"role_id"`
+	RoleName  string `json:"role_name"`
+}
+
+// Collaborator returns whichever collaborator field the answer used.
+func (g ProjectGrant) Collaborator() ID {
+	if g.MemberID != 0 {
+		return g.MemberID
+	}
+	return g.UserID
+}
+
+// Project is a project; FolderID is its root folder.
+type Project struct {
+	ID          ID     `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	FolderID    ID     `json:"folder_id"`
+}
+
+// Folder is one folder; ParentID is 0 for a project's root folder.
+type Folder struct {
+	ID        ID     `json:"id"`
+	Name      string `json:"name"`
+	ParentID  ID     `json:"parent_id"`
+	IsProject bool   `json:"is_project"`
+	ProjectID ID     `json:"project_id"`
+	CreatedAt Time   `json:"created_at"`
+	UpdatedAt Time   `json:"updated_at"`
+}
+
+// EnvRole is one entry of env_roles in PUT /api/members/:id and invitations.
+type EnvRole struct {
+	EnvironmentType string `json:"environment_type"`
+	Name            string `json:"name"`
+	RoleType        string `json:"role_type,omitempty"`
+}
+
+// Invitation is a pending invitation: the person becomes a collaborator
+// only when they accept it.
+type Invitation struct {
+	ID       ID        `json:"id"`
+	Email    string    `json:"email"`
+	Name     string    `json:"name"`
+	EnvRoles []EnvRole `json:"env_roles"`
+	Status   string    `json:"status"`
+}

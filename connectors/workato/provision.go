@@ -1,0 +1,261 @@
+package workato
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/annotations"
+	"github.com/conductorone/baton-sdk/pkg/types/grant"
+	"go.uber.org/zap"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/accessgov/baton-connectors/connectors/workato/internal/workatoapi"
+	"github.com/accessgov/baton-connectors/internal/httpx"
+)
+
+// Provisioning changes which role a collaborator holds in one environment
+// with PUT /api/members/:id. The collaborator's current roles are read
+// fresh first and sent back unchanged for every other environment, so the
+// write never depends on how Workato treats environments left out of the
+// body (its docs leave that open). Changes to one collaborator are
+// serialised, so two grants in quick succession cannot overwrite each
+// other. A write that fails changes nothing: the PUT is the only write.
+
+// provisioner is shared by the syncers that change access.
+type provisioner struct {
+	api api
+	log *zap.Logger
+
+	mu    sync.Mutex
+	locks map[workatoapi.ID]*sync.Mutex
+}
+
+func newProvisioner(a api, log *zap.Logger) *provisioner {
+	return &provisioner{api: a, log: log, locks: map[workatoapi.ID]*sync.Mutex{}}
+}
+
+// lock serialises changes to one collaborator.
+func (p *provisioner) lock(id workatoapi.ID) func() {
+	p.mu.Lock()
+	l, ok := p.locks[id]
+	if !ok {
+		l = &sync.Mutex{}
+		p.locks[id] = l
+	}
+	p.mu.Unlock()
+	l.Lock()
+	return l.Unlock
+}
+
+// target is "role R in environment E", resolved to what PUT needs.
+type target struct {
+	Env      string
+	Name     string // the role's name, which Workato expects (never its ID)
+	RoleType string // privilege_group or environment
+}
+
+// resolveTarget turns a role entitlement into a role name, reading the role
+// lists fresh.
+func (p *provisioner) resolveTarget(ctx context.Context, ent *v2.Entitlement) (target, error) {
+	rid, env, err := splitEntitlementID(ent.GetId(), roleTypeID)
+	if err != nil {
+		return target{}, err
+	}
+	if r := ent.GetResource().GetId().GetResource(); r != "" {
+		rid = r
+	}
+	if !contains(environments, env) {
+		return target{}, status.Errorf(codes.InvalidArgument,
+			"workato: %q is not a role-in-environment entitlement: the environment %q is not one of %s", ent.GetId(), env, strings.Join(environments, ", "))
+	}
+	t := target{Env: env, RoleType: workatoapi.RoleTypeLegacy}
+	switch {
+	case contains(systemRoles, rid):
+		t.Name = rid
+	case strings.HasPrefix(rid, "env:"):
+		t.RoleType = workatoapi.RoleTypeEnvironment
+		t.Name, err = p.findNewRole(ctx, strings.TrimPrefix(rid, "env:"))
+	case strings.HasPrefix(rid, "project:"):
+		return target{}, status.Errorf(codes.InvalidArgument,
+			"workato: %s is a project role: it is held per project, not per environment, and cannot be granted here", rid)
+	case strings.HasPrefix(rid, "name:"):
+		t.Name = strings.TrimPrefix(rid, "name:")
+	default:
+		t.Name, err = p.findCustomRole(ctx, rid)
+	}
+	if err != nil {
+		return target{}, err
+	}
+	return t, nil
+}
+
+// findCustomRole returns the name of the legacy custom role with the ID.
+func (p *provisioner) findCustomRole(ctx context.Context, rid string) (string, error) {
+	var id workatoapi.ID
+	if err := id.UnmarshalJSON([]byte(rid)); err != nil {
+		return "", status.Errorf(codes.InvalidArgument, "workato: unknown role %q", rid)
+	}
+	roles, err := allPages(ctx, p.api.ListRoles)
+	if err != nil {
+		return "", wrap("list custom roles", err)
+	}
+	for _, r := range roles {
+		if r.ID == id {
+			return r.Name, nil
+		}
+	}
+	return "", status.Errorf(codes.NotFound, "workato: custom role %s does not exist (any more): sync again to refresh the roles", rid)
+}
+
+// findNewRole returns the name of the RBAC 2.0 environment role with the ID.
+func (p *provisioner) findNewRole(ctx context.Context, rid string) (string, error) {
+	roles, err := allNewRoles(ctx, p.api.ListEnvironmentRoles)
+	if err != nil {
+		return "", wrap("list environment roles", err)
+	}
+	for _, r := range roles {
+		if r.ID.String() == rid {
+			return r.Name, nil
+		}
+	}
+	return "", status.Errorf(codes.NotFound, "workato: environment role %s does not exist (any more): sync again to refresh the roles", rid)
+}
+
+// member reads a collaborator fresh.
+func (p *provisioner) member(ctx context.Context, principal *v2.ResourceId) (*workatoapi.Member, error) {
+	if principal.GetResourceType() != collaboratorTypeID {
+		return nil, status.Errorf(codes.InvalidArgument,
+			"workato: roles can be granted only to collaborators, not to a %s (%s)", principal.GetResourceType(), principal.GetResource())
+	}
+	var id workatoapi.ID
+	if err := id.UnmarshalJSON([]byte(principal.GetResource())); err != nil {
+		return nil, status.Errorf(codes.InvalidArgument, "workato: collaborator ID %q is not a number", principal.GetResource())
+	}
+	m, err := p.api.GetMember(ctx, id)
+	if err != nil {
+		var se *httpx.StatusError
+		if errors.As(err, &se) && se.StatusCode == http.StatusNotFound {
+			return nil, status.Errorf(codes.NotFound, "workato: collaborator %s is no longer in the workspace (they left or were removed)", id)
+		}
+		return nil, wrap(fmt.Sprintf("read collaborator %s", id), err)
+	}
+	return m, nil
+}
+
+// current is the role m holds in env, if any.
+func current(m *workatoapi.Member, env string) (workatoapi.MemberRole, bool) {
+	for _, r := range m.Roles {
+		if strings.EqualFold(r.EnvironmentType, env) && r.RoleName != "" && !strings.EqualFold(r.RoleName, workatoapi.NoAccess) {
+			return r, true
+		}
+	}
+	return workatoapi.MemberRole{}, false
+}
+
+// envRoles is m's roles with env set to name (NoAccess removes), every
+// other environment unchanged.
+func envRoles(m *workatoapi.Member, env, name, roleType string) []workatoapi.EnvRole {
+	out := []workatoapi.EnvRole{{EnvironmentType: env, Name: name, RoleType: roleType}}
+	for _, r := range m.Roles {
+		if strings.EqualFold(r.EnvironmentType, env) || r.RoleName == "" {
+			continue
+		}
+		out = append(out, workatoapi.EnvRole{EnvironmentType: r.EnvironmentType, Name: r.RoleName, RoleType: r.RoleType})
+	}
+	return out
+}
+
+// sameRole reports whether a held role is the target.
+func sameRole(r workatoapi.MemberRole, t target) bool {
+	if !strings.EqualFold(r.RoleName, t.Name) {
+		return false
+	}
+	rt := r.RoleType
+	if rt == "" {
+		rt = workatoapi.RoleTypeLegacy
+	}
+	return strings.EqualFold(rt, t.RoleType)
+}
+
+// Grant makes the collaborator hold the role in the entitlement's
+// environment, and returns the grant as the next sync lists it.
+func (p *provisioner) Grant(ctx context.Context, principal *v2.Resource, ent *v2.Entitlement) ([]*v2.Grant, annotations.Annotations, error) {
+	t, err := p.resolveTarget(ctx, ent)
+	if err != nil {
+		return nil, nil, err
+	}
+	if principal.GetId().GetResourceType() != collaboratorTypeID {
+		return nil, nil, status.Errorf(codes.InvalidArgument,
+			"workato: roles can be granted only to collaborators, not to a %s (%s)", principal.GetId().GetResourceType(), principal.GetId().GetResource())
+	}
+	var id workatoapi.ID
+	_ = id.UnmarshalJSON([]byte(principal.GetId().GetResource()))
+	defer p.lock(id)()
+	m, err := p.member(ctx, principal.GetId())
+	if err != nil {
+		return nil, nil, err
+	}
+	g := grant.NewGrant(ent.GetResource(), t.Env, principal.GetId())
+	if r, ok := current(m, t.Env); ok && sameRole(r, t) {
+		return []*v2.Grant{g}, annotations.New(&v2.GrantAlreadyExists{}), nil
+	}
+	if _, err := p.api.UpdateMemberRoles(ctx, m.ID, envRoles(m, t.Env, t.Name, t.RoleType)); err != nil {
+		return nil, nil, p.writeError(m.ID, err)
+	}
+	p.log.Info("workato: granted role", zap.String("collaborator", m.ID.String()), zap.String("role", t.Name), zap.String("env", t.Env))
+	return []*v2.Grant{g}, nil, nil
+}
+
+// Revoke removes the collaborator's access to the grant's environment
+// (Workato's NoAccess) if they hold the grant's role there.
+func (p *provisioner) Revoke(ctx context.Context, g *v2.Grant) (annotations.Annotations, error) {
+	ent := g.GetEntitlement()
+	t, err := p.resolveTarget(ctx, ent)
+	if err != nil {
+		return nil, err
+	}
+	if g.GetPrincipal().GetId().GetResourceType() != collaboratorTypeID {
+		return nil, status.Errorf(codes.InvalidArgument, "workato: only collaborators hold roles, not a %s", g.GetPrincipal().GetId().GetResourceType())
+	}
+	var id workatoapi.ID
+	_ = id.UnmarshalJSON([]byte(g.GetPrincipal().GetId().GetResource()))
+	defer p.lock(id)()
+	m, err := p.member(ctx, g.GetPrincipal().GetId())
+	if err != nil {
+		if status.Code(err) == codes.NotFound && strings.Contains(err.Error(), "no longer in the workspace") {
+			return annotations.New(&v2.GrantAlreadyRevoked{}), nil
+		}
+		return nil, err
+	}
+	if r, ok := current(m, t.Env); !ok || !sameRole(r, t) {
+		return annotations.New(&v2.GrantAlreadyRevoked{}), nil
+	}
+	if _, err := p.api.UpdateMemberRoles(ctx, m.ID, envRoles(m, t.Env, workatoapi.NoAccess, "")); err != nil {
+		return nil, p.writeError(m.ID, err)
+	}
+	p.log.Info("workato: revoked role", zap.String("collaborator", m.ID.String()), zap.String("role", t.Name), zap.String("env", t.Env))
+	return nil, nil
+}
+
+// writeError explains a failed PUT. A refusal (4xx) changed nothing; after
+// a server error or a lost connection the outcome is unknown.
+func (p *provisioner) writeError(id workatoapi.ID, err error) error {
+	var se *httpx.StatusError
+	if errors.As(err, &se) && se.StatusCode >= 400 && se.StatusCode < 500 {
+		if se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusUnprocessableEntity {
+			msg := workatoapi.Message(se.Body)
+			if msg == "" {
+				msg = se.Body
+			}
+			return status.Errorf(codes.InvalidArgument, "workato: Workato refused the role change for collaborator %s, nothing was changed: %s", id, msg)
+		}
+		return wrap(fmt.Sprintf("update the roles of collaborator %s (refused, nothing was changed)", id), err)
+	}
+	return wrap(fmt.Sprintf("update the roles of collaborator %s (the outcome is unknown: sync again to see the current roles)", id), err)
+}

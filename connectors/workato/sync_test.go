@@ -1,0 +1,156 @@
+package workato_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/accessgov/baton-connectors/connectors/workato"
+	"github.com/accessgov/baton-connectors/connectors/workato/workatofake"
+	"github.com/accessgov/baton-connectors/internal/connectortest"
+)
+
+// marker makes the test binary run as baton-workato (connectortest.MainAs).
+const marker = "BATON_WORKATO_TEST_MAIN"
+
+func TestMain(m *testing.M) {
+	connectortest.MainAs(marker, func() { workato.Main(context.Background(), "test") })
+	os.Exit(m.Run())
+}
+
+// testWindow is the rate-limit minute of most tests: the fake and the
+// connector agree on it, so limits bind exactly as in production, faster.
+const testWindow = 2 * time.Second
+
+// env is one fake Workato workspace served on loopback.
+type env struct {
+	t      *testing.T
+	ws     workatofake.Workspace
+	fake   *workatofake.Server
+	url    string
+	dir    string
+	token  string
+	window time.Duration
+
+	mu     sync.Mutex
+	counts map[int]int
+}
+
+func newEnv(t *testing.T, ws workatofake.Workspace, opts workatofake.Options) *env {
+	t.Helper()
+	if opts.MinuteWindow == 0 {
+		opts.MinuteWindow = testWindow
+	}
+	e := &env{t: t, ws: ws, fake: workatofake.New(ws, opts), dir: t.TempDir(), window: opts.MinuteWindow, counts: map[int]int{}}
+	h := e.fake.Handler("us")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rw := &recordingWriter{ResponseWriter: w, code: http.StatusOK}
+		h.ServeHTTP(rw, r)
+		e.mu.Lock()
+		e.counts[rw.code]++
+		e.mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	e.url = srv.URL
+	for _, c := range ws.Clients {
+		if c.DataCenter == "us" || c.DataCenter == "" {
+			e.token = c.Token
+			break
+		}
+	}
+	if e.token == "" {
+		t.Fatal("dataset has no API client for the us data center")
+	}
+	return e
+}
+
+func (e *env) status(code int) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.counts[code]
+}
+
+type recordingWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *recordingWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// args are the flags of a sync against the fake.
+func (e *env) args(c1z string, extra ...string) []string {
+	return append([]string{
+		"--workato-api-key", e.token,
+		"--workato-base-url", e.url,
+		"--workato-rate-limit-window", e.window.String(),
+		"--file", c1z,
+		"--log-format", "console",
+	}, extra...)
+}
+
+func (e *env) c1z(name string) string { return filepath.Join(e.dir, name+".c1z") }
+
+// run runs the connector and fails the test unless it exits as wanted.
+func (e *env) run(wantExit int, args ...string) connectortest.Result {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	res, err := connectortest.Exec(ctx, marker, []string{"BATON_DISABLE_HTTP_CACHE=true"}, args...)
+	if err != nil {
+		e.t.Fatalf("run connector: %v", err)
+	}
+	if (res.ExitCode == 0) != (wantExit == 0) {
+		e.t.Fatalf("connector exit code: got %d, want %d\nstderr:\n%s", res.ExitCode, wantExit, tail(res.Stderr, 4000))
+	}
+	return res
+}
+
+// assertSynced checks the c1z holds exactly the workspace.
+func (e *env) assertSynced(path string, o expectOptions) *connectortest.Snapshot {
+	e.t.Helper()
+	got, err := connectortest.ReadC1Z(context.Background(), path)
+	if err != nil {
+		e.t.Fatalf("read c1z: %v", err)
+	}
+	connectortest.AssertConforms(e.t, expected(e.fake.Workspace(), o), got)
+	return got
+}
+
+// assertNoFinishedSync fails if a failed run left a result that looks
+// complete.
+func assertNoFinishedSync(t *testing.T, path string) {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		return
+	}
+	if snap, err := connectortest.ReadC1Z(context.Background(), path); err == nil {
+		t.Errorf("%s holds a finished sync (%s) although the run failed", path, snap.Counts())
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "..." + s[len(s)-n:]
+}
+
+func mustContain(t *testing.T, what, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			t.Fatalf("%s: got %q, want it to contain %q", what, tail(s, 3000), sub)
+		}
+	}
+}
