@@ -61,7 +61,7 @@ func BenchmarkSync_Large(b *testing.B) {
 		fmt.Fprintf(os.Stderr, "  requests: %d; lower bound of the API doc: %d (%v)\n", got, bound, perGroup)
 		fmt.Fprintf(os.Stderr, "  wall time: %v; rate-limit bound at 60 per %v per group: %v (that is %v at Workato's real minute)\n",
 			res.Duration.Round(time.Millisecond), benchWindow, rateBound.Round(time.Millisecond),
-			(rateBound * time.Duration(time.Minute/benchWindow)).Round(time.Second))
+			(rateBound * (time.Minute / benchWindow)).Round(time.Second))
 		fmt.Fprintf(os.Stderr, "  peak memory: connector process tree %.1f MiB (max RSS)\n", float64(res.MaxRSSKiB)/1024)
 		if got != bound {
 			b.Errorf("requests: got %d, want the lower bound %d\n%s", got, bound, fake.Requests())

@@ -189,12 +189,16 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 		s.AddResource(connectortest.Resource{Type: "role", ID: x.rid, DisplayName: x.name, Profile: p})
 		if x.kind != "project" {
 			for _, e := range envs {
-				s.AddEntitlement(connectortest.Entitlement{ID: "role:" + x.rid + ":" + e, Resource: "role/" + x.rid,
-					DisplayName: x.name + " in " + e, GrantableTo: []string{"collaborator"}})
+				s.AddEntitlement(connectortest.Entitlement{
+					ID: "role:" + x.rid + ":" + e, Resource: "role/" + x.rid,
+					DisplayName: x.name + " in " + e, GrantableTo: []string{"collaborator"},
+				})
 			}
 		}
-		s.AddEntitlement(connectortest.Entitlement{ID: "role:" + x.rid + ":includes", Resource: "role/" + x.rid,
-			DisplayName: x.name + " includes", GrantableTo: []string{"privilege"}})
+		s.AddEntitlement(connectortest.Entitlement{
+			ID: "role:" + x.rid + ":includes", Resource: "role/" + x.rid,
+			DisplayName: x.name + " includes", GrantableTo: []string{"privilege"},
+		})
 		for p := range rolePrivs[x.rid] {
 			s.AddGrant(connectortest.Grant{Entitlement: "role:" + x.rid + ":includes", Principal: "privilege/" + p})
 		}
@@ -211,11 +215,15 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 	// Privileges.
 	for p := range privs {
 		sec, act, _ := strings.Cut(p, ":")
-		s.AddResource(connectortest.Resource{Type: "privilege", ID: p, DisplayName: sec + ": " + act,
-			Profile: map[string]string{"section": sec, "action": act}})
+		s.AddResource(connectortest.Resource{
+			Type: "privilege", ID: p, DisplayName: sec + ": " + act,
+			Profile: map[string]string{"section": sec, "action": act},
+		})
 		for _, e := range envs {
-			s.AddEntitlement(connectortest.Entitlement{ID: "privilege:" + p + ":" + e, Resource: "privilege/" + p,
-				DisplayName: sec + ": " + act + " in " + e, GrantableTo: []string{"collaborator"}})
+			s.AddEntitlement(connectortest.Entitlement{
+				ID: "privilege:" + p + ":" + e, Resource: "privilege/" + p,
+				DisplayName: sec + ": " + act + " in " + e, GrantableTo: []string{"collaborator"},
+			})
 		}
 	}
 	for _, g := range privGrants {
@@ -226,14 +234,18 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 	projectOf := map[int]workatofake.Project{}
 	for _, p := range ws.Projects {
 		projectOf[p.FolderID] = p
-		s.AddResource(connectortest.Resource{Type: "project", ID: id(p.ID), DisplayName: p.Name,
-			Profile: map[string]string{"id": id(p.ID), "name": p.Name, "description": p.Description, "folder_id": id(p.FolderID)}})
+		s.AddResource(connectortest.Resource{
+			Type: "project", ID: id(p.ID), DisplayName: p.Name,
+			Profile: map[string]string{"id": id(p.ID), "name": p.Name, "description": p.Description, "folder_id": id(p.FolderID)},
+		})
 		for _, r := range ws.ProjectRoles {
 			if !ws.Migrated {
 				break
 			}
-			s.AddEntitlement(connectortest.Entitlement{ID: fmt.Sprintf("project:%d:role-%d", p.ID, r.ID), Resource: "project/" + id(p.ID),
-				DisplayName: r.Name + " on " + p.Name, GrantableTo: []string{"collaborator"}})
+			s.AddEntitlement(connectortest.Entitlement{
+				ID: fmt.Sprintf("project:%d:role-%d", p.ID, r.ID), Resource: "project/" + id(p.ID),
+				DisplayName: r.Name + " on " + p.Name, GrantableTo: []string{"collaborator"},
+			})
 		}
 	}
 	if ws.Migrated {
@@ -255,8 +267,10 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 			p["project_id"] = id(f.ProjectID)
 		}
 		s.AddResource(connectortest.Resource{Type: "folder", ID: id(f.ID), Parent: parentKey, DisplayName: name, Profile: p})
-		s.AddEntitlement(connectortest.Entitlement{ID: "folder:" + id(f.ID) + ":access", Resource: "folder/" + id(f.ID),
-			DisplayName: name + " access", GrantableTo: []string{"collaborator", "role"}})
+		s.AddEntitlement(connectortest.Entitlement{
+			ID: "folder:" + id(f.ID) + ":access", Resource: "folder/" + id(f.ID),
+			DisplayName: name + " access", GrantableTo: []string{"collaborator", "role"},
+		})
 		for _, x := range roles {
 			for _, fid := range x.folders {
 				if fid == f.ID {

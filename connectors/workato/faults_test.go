@@ -74,24 +74,38 @@ func TestSync_PermanentFailures(t *testing.T) {
 		mutate func(ws *workatofake.Workspace)
 		want   []string
 	}{
-		{name: "token rejected", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteMembers, 100)),
-			want: []string{"401", "token was rejected"}},
-		{name: "token revoked mid-sync", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteFolders, 1000)),
-			want: []string{"401"}},
+		{
+			name: "token rejected", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteMembers, 100)),
+			want: []string{"401", "token was rejected"},
+		},
+		{
+			name: "token revoked mid-sync", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteFolders, 1000)),
+			want: []string{"401"},
+		},
 		{name: "client role lacks List folders", mutate: func(ws *workatofake.Workspace) {
-			ws.Clients[0].Endpoints = []string{workatofake.EndpointMembers, workatofake.EndpointMemberPrivileges,
-				workatofake.EndpointRoles, workatofake.EndpointProjects}
+			ws.Clients[0].Endpoints = []string{
+				workatofake.EndpointMembers, workatofake.EndpointMemberPrivileges,
+				workatofake.EndpointRoles, workatofake.EndpointProjects,
+			}
 		}, want: []string{"403", "List folders", "GET /api/folders"}},
 		{name: "client role lacks privileges endpoint", mutate: func(ws *workatofake.Workspace) {
-			ws.Clients[0].Endpoints = []string{workatofake.EndpointMembers, workatofake.EndpointRoles,
-				workatofake.EndpointProjects, workatofake.EndpointFolders}
+			ws.Clients[0].Endpoints = []string{
+				workatofake.EndpointMembers, workatofake.EndpointRoles,
+				workatofake.EndpointProjects, workatofake.EndpointFolders,
+			}
 		}, want: []string{"403", "Get collaborator privileges"}},
-		{name: "5xx that does not heal", fault: ptr(workatofake.ServerErrorFault(workatofake.RouteRoles, 100000)),
-			want: []string{"500", "gave up"}},
-		{name: "malformed JSON", fault: ptr(workatofake.MalformedFault(workatofake.RouteMembers, 1000)),
-			want: []string{"JSON"}},
-		{name: "malformed folder page", fault: ptr(workatofake.MalformedFault(workatofake.RouteFolders, 1000)),
-			want: []string{"JSON"}},
+		{
+			name: "5xx that does not heal", fault: ptr(workatofake.ServerErrorFault(workatofake.RouteRoles, 100000)),
+			want: []string{"500", "gave up"},
+		},
+		{
+			name: "malformed JSON", fault: ptr(workatofake.MalformedFault(workatofake.RouteMembers, 1000)),
+			want: []string{"JSON"},
+		},
+		{
+			name: "malformed folder page", fault: ptr(workatofake.MalformedFault(workatofake.RouteFolders, 1000)),
+			want: []string{"JSON"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,14 +151,22 @@ func TestConfig_BadInput(t *testing.T) {
 		want []string
 	}{
 		{name: "no token", args: []string{"--workato-base-url", e.url}, want: []string{"workato-api-key", "BATON_WORKATO_API_KEY"}},
-		{name: "unknown data center", args: []string{"--workato-api-key", "x", "--workato-data-center", "mars"},
-			want: []string{"mars", "us, "}},
-		{name: "unknown environment", args: []string{"--workato-api-key", "x", "--workato-env", "staging", "--workato-base-url", e.url},
-			want: []string{"staging", "dev, test, prod"}},
-		{name: "plain http to a remote host", args: []string{"--workato-api-key", "x", "--workato-base-url", "http://workato.example.com"},
-			want: []string{"loopback"}},
-		{name: "requests per minute out of range", args: []string{"--workato-api-key", "x", "--workato-requests-per-minute", "-5", "--workato-base-url", e.url},
-			want: []string{"requests-per-minute"}},
+		{
+			name: "unknown data center", args: []string{"--workato-api-key", "x", "--workato-data-center", "mars"},
+			want: []string{"mars", "us, "},
+		},
+		{
+			name: "unknown environment", args: []string{"--workato-api-key", "x", "--workato-env", "staging", "--workato-base-url", e.url},
+			want: []string{"staging", "dev, test, prod"},
+		},
+		{
+			name: "plain http to a remote host", args: []string{"--workato-api-key", "x", "--workato-base-url", "http://workato.example.com"},
+			want: []string{"loopback"},
+		},
+		{
+			name: "requests per minute out of range", args: []string{"--workato-api-key", "x", "--workato-requests-per-minute", "-5", "--workato-base-url", e.url},
+			want: []string{"requests-per-minute"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

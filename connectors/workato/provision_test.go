@@ -208,8 +208,10 @@ func TestProvision_Errors(t *testing.T) {
 		{
 			name: "client role lacks Update collaborators' roles",
 			mutate: func(ws *workatofake.Workspace) {
-				ws.Clients[0].Endpoints = []string{workatofake.EndpointMembers, workatofake.EndpointMember, workatofake.EndpointMemberPrivileges,
-					workatofake.EndpointRoles, workatofake.EndpointProjects, workatofake.EndpointFolders}
+				ws.Clients[0].Endpoints = []string{
+					workatofake.EndpointMembers, workatofake.EndpointMember, workatofake.EndpointMemberPrivileges,
+					workatofake.EndpointRoles, workatofake.EndpointProjects, workatofake.EndpointFolders,
+				}
 			},
 			args: func(m workatofake.Member) []string {
 				return []string{"--grant-entitlement", "role:Operator:prod", "--grant-principal", strconv.Itoa(m.ID), "--grant-principal-type", "collaborator"}

@@ -257,17 +257,14 @@ func (s *Server) handlePrivileges(w http.ResponseWriter, r *http.Request) {
 // never change, so no lock is needed.
 func (s *Server) privilegesOf(role MemberRole) Privileges {
 	var p Privileges
-	switch {
-	case role.RoleType == RoleTypeEnvironment:
+	if role.RoleType == RoleTypeEnvironment {
 		if i, ok := s.envRoleByNm[role.RoleName]; ok {
 			p = s.ws.EnvironmentRoles[i].Privileges
 		}
-	default:
-		if i, ok := s.customByName[role.RoleName]; ok {
-			p = s.ws.CustomRoles[i].Privileges
-		} else {
-			p = s.ws.SystemRoles[role.RoleName]
-		}
+	} else if i, ok := s.customByName[role.RoleName]; ok {
+		p = s.ws.CustomRoles[i].Privileges
+	} else {
+		p = s.ws.SystemRoles[role.RoleName]
 	}
 	if p == nil {
 		return Privileges{}

@@ -328,7 +328,7 @@ func TestSystemRoles(t *testing.T) {
 		return n
 	}
 	admin, analyst, operator := count(roles[RoleAdmin]), count(roles[RoleAnalyst]), count(roles[RoleOperator])
-	if operator != 7 || !(admin > analyst && analyst > operator) {
+	if operator != 7 || admin <= analyst || analyst <= operator {
 		t.Fatalf("privilege counts: got Admin %d, Analyst %d, Operator %d; want Admin > Analyst > Operator = 7", admin, analyst, operator)
 	}
 	for name, p := range roles {
