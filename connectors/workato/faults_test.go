@@ -59,7 +59,7 @@ func TestSync_RealRateLimitStorm(t *testing.T) {
 	out := e.c1z("sync")
 	e.run(0, e.args(out, "--workato-requests-per-minute", "200")...)
 	e.assertSynced(out, expectOptions{})
-	if got := e.status(http.StatusTooManyRequests); got == 0 {
+	if got := e.status.Get(http.StatusTooManyRequests); got == 0 {
 		t.Errorf("429 answers: got 0, want some (the storm was not exercised)")
 	}
 }

@@ -2,12 +2,9 @@ package workato_test
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -38,8 +35,7 @@ type env struct {
 	token  string
 	window time.Duration
 
-	mu     sync.Mutex
-	counts map[int]int
+	status *connectortest.StatusCounts
 }
 
 func newEnv(t *testing.T, ws workatofake.Workspace, opts workatofake.Options) *env {
@@ -47,15 +43,10 @@ func newEnv(t *testing.T, ws workatofake.Workspace, opts workatofake.Options) *e
 	if opts.MinuteWindow == 0 {
 		opts.MinuteWindow = testWindow
 	}
-	e := &env{t: t, ws: ws, fake: workatofake.New(ws, opts), dir: t.TempDir(), window: opts.MinuteWindow, counts: map[int]int{}}
-	h := e.fake.Handler("us")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rw := &recordingWriter{ResponseWriter: w, code: http.StatusOK}
-		h.ServeHTTP(rw, r)
-		e.mu.Lock()
-		e.counts[rw.code]++
-		e.mu.Unlock()
-	}))
+	e := &env{t: t, ws: ws, fake: workatofake.New(ws, opts), dir: t.TempDir(), window: opts.MinuteWindow}
+	h, counts := connectortest.CountStatuses(e.fake.Handler("us"), nil)
+	e.status = counts
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
 	for _, c := range ws.Clients {
@@ -69,24 +60,6 @@ func newEnv(t *testing.T, ws workatofake.Workspace, opts workatofake.Options) *e
 	}
 	return e
 }
-
-func (e *env) status(code int) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.counts[code]
-}
-
-type recordingWriter struct {
-	http.ResponseWriter
-	code int
-}
-
-func (w *recordingWriter) WriteHeader(code int) {
-	w.code = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // args are the flags of a sync against the fake.
 func (e *env) args(c1z string, extra ...string) []string {
@@ -127,30 +100,8 @@ func (e *env) assertSynced(path string, o expectOptions) *connectortest.Snapshot
 	return got
 }
 
-// assertNoFinishedSync fails if a failed run left a result that looks
-// complete.
-func assertNoFinishedSync(t *testing.T, path string) {
-	t.Helper()
-	if _, err := os.Stat(path); err != nil {
-		return
-	}
-	if snap, err := connectortest.ReadC1Z(context.Background(), path); err == nil {
-		t.Errorf("%s holds a finished sync (%s) although the run failed", path, snap.Counts())
-	}
-}
-
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "..." + s[len(s)-n:]
-}
-
-func mustContain(t *testing.T, what, s string, subs ...string) {
-	t.Helper()
-	for _, sub := range subs {
-		if !strings.Contains(s, sub) {
-			t.Fatalf("%s: got %q, want it to contain %q", what, tail(s, 3000), sub)
-		}
-	}
-}
+var (
+	tail                 = connectortest.Tail
+	mustContain          = connectortest.MustContain
+	assertNoFinishedSync = connectortest.AssertNoFinishedSync
+)

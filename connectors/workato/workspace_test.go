@@ -29,7 +29,7 @@ func TestSync_Workspaces(t *testing.T) {
 			e.run(0, e.args(out, tt.args...)...)
 			snap := e.assertSynced(out, tt.o)
 			t.Logf("%s; requests:\n%s", snap.Counts(), e.fake.Requests())
-			if got := e.status(http.StatusTooManyRequests); got != 0 {
+			if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
 				t.Errorf("429 answers during a healthy sync: got %d, want 0", got)
 			}
 			req := e.fake.Requests()

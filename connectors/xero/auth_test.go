@@ -43,7 +43,7 @@ func TestSync_RefreshToken(t *testing.T) {
 	if got, want := e.fake.TokenRequests()["refresh_token"], 1; got != want {
 		t.Errorf("refresh_token grants: got %d, want %d", got, want)
 	}
-	if got := e.status.get(http.StatusTooManyRequests); got != 0 {
+	if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
 		t.Errorf("429 answers during a healthy sync: got %d, want 0", got)
 	}
 	// The rotated refresh token was saved, privately.
@@ -180,7 +180,7 @@ func TestSync_AccessTokenExpiresMidSync(t *testing.T) {
 	if got := e.fake.TokenRequests()["refresh_token"]; got < 2 {
 		t.Errorf("refresh_token grants: got %d, want at least 2 (start, and renewal after expiry)", got)
 	}
-	if got := e.status.get(http.StatusUnauthorized); got < 1 {
+	if got := e.status.Get(http.StatusUnauthorized); got < 1 {
 		t.Errorf("401 answers: got %d, want at least 1 (the expiry was exercised)", got)
 	}
 }

@@ -1,14 +1,11 @@
 package xero_test
 
 import (
-	"bufio"
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,66 +31,25 @@ type env struct {
 	fake   *xerofake.Server
 	url    string
 	dir    string
-	status statusCounter
+	status *connectortest.StatusCounts
 
 	mu     sync.Mutex
 	before func(r *http.Request) // runs before the fake serves each request
 }
 
-// statusCounter counts the fake's answers by status code.
-type statusCounter struct {
-	mu     sync.Mutex
-	counts map[int]int
-}
-
-func (s *statusCounter) add(code int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.counts == nil {
-		s.counts = map[int]int{}
-	}
-	s.counts[code]++
-}
-
-func (s *statusCounter) get(code int) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[code]
-}
-
-type recordingWriter struct {
-	http.ResponseWriter
-	code int
-}
-
-func (w *recordingWriter) WriteHeader(code int) {
-	w.code = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-// Hijack lets the fake's connection-reset faults through the wrapper.
-func (w *recordingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	w.code = 0 // no answer: the connection is dropped
-	return http.NewResponseController(w.ResponseWriter).Hijack()
-}
-
-// Unwrap gives http.ResponseController the underlying writer.
-func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 func newEnv(t *testing.T, ds xerofake.Dataset, opts xerofake.Options) *env {
 	t.Helper()
 	e := &env{t: t, ds: ds, fake: xerofake.New(ds, opts), dir: t.TempDir()}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h, counts := connectortest.CountStatuses(e.fake, func(r *http.Request) {
 		e.mu.Lock()
 		hook := e.before
 		e.mu.Unlock()
 		if hook != nil {
 			hook(r)
 		}
-		rw := &recordingWriter{ResponseWriter: w, code: http.StatusOK}
-		e.fake.ServeHTTP(rw, r)
-		e.status.add(rw.code)
-	}))
+	})
+	e.status = counts
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
 	return e
@@ -157,30 +113,8 @@ func (e *env) assertSynced(path string, tenantIDs []string) *connectortest.Snaps
 	return got
 }
 
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "..." + s[len(s)-n:]
-}
-
-func mustContain(t *testing.T, what, s string, subs ...string) {
-	t.Helper()
-	for _, sub := range subs {
-		if !strings.Contains(s, sub) {
-			t.Fatalf("%s: got %q, want it to contain %q", what, tail(s, 3000), sub)
-		}
-	}
-}
-
-// assertNoFinishedSync fails if path holds a finished sync: a failed run
-// must never leave a result that looks complete.
-func assertNoFinishedSync(t *testing.T, path string) {
-	t.Helper()
-	if _, err := os.Stat(path); err != nil {
-		return // nothing written at all
-	}
-	if snap, err := connectortest.ReadC1Z(context.Background(), path); err == nil {
-		t.Errorf("%s holds a finished sync (%s) although the run failed", path, snap.Counts())
-	}
-}
+var (
+	tail                 = connectortest.Tail
+	mustContain          = connectortest.MustContain
+	assertNoFinishedSync = connectortest.AssertNoFinishedSync
+)

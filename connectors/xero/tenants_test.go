@@ -27,7 +27,7 @@ func TestSync_ManyOrganisations(t *testing.T) {
 		e.fake.Requests().Count("GET", "/connections"), 1+2*len(orgs); got != want {
 		t.Errorf("API calls: got %d, want 1 + 2T = %d", got, want)
 	}
-	if got := e.status.get(http.StatusTooManyRequests); got != 0 {
+	if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
 		t.Errorf("429 answers: got %d, want 0", got)
 	}
 }

@@ -3,18 +3,18 @@ package workatofake
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/accessgov/baton-connectors/internal/fakeapi"
 )
 
 // ReadyInfo is what --ready-file holds once the fake listens.
@@ -71,8 +71,8 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("workato-fake: unexpected arguments %q", fs.Args())
 	}
-	if err := checkLoopback(*addr); err != nil {
-		return err
+	if err := fakeapi.CheckLoopback(*addr); err != nil {
+		return fmt.Errorf("workato-fake: %w", err)
 	}
 	dc := strings.ToLower(*dataCenter)
 	if !slices.Contains(DataCenters(), dc) {
@@ -117,7 +117,7 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("workato-fake: %w", err)
 	}
-	baseURL, stop := serve(ln, s.Handler(dc))
+	baseURL, stop := fakeapi.Serve(ln, s.Handler(dc))
 	defer stop()
 
 	info := ReadyInfo{BaseURL: baseURL, DataCenter: dc, Env: EnvDev}
@@ -126,7 +126,7 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	// The env file first: the ready file tells a waiting script that all is written.
 	if *envFile != "" {
-		if err := writeAtomic(*envFile, []byte(info.env(*minuteWindow))); err != nil {
+		if err := fakeapi.WriteFileAtomic(*envFile, []byte(info.env(*minuteWindow))); err != nil {
 			return err
 		}
 	}
@@ -135,7 +135,7 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := writeAtomic(*readyFile, append(b, '\n')); err != nil {
+		if err := fakeapi.WriteFileAtomic(*readyFile, append(b, '\n')); err != nil {
 			return err
 		}
 	}
@@ -162,22 +162,6 @@ func primaryClient(clients []APIClient) (APIClient, bool) {
 	return APIClient{}, false
 }
 
-// checkLoopback refuses any listen address that is not on loopback: this
-// is a test fake with well-known tokens.
-func checkLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("workato-fake: --addr %q: %w", addr, err)
-	}
-	if strings.EqualFold(host, "localhost") {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("workato-fake: --addr %q is not a loopback address; this test fake only listens on 127.0.0.1, ::1 or localhost", addr)
-}
-
 // env renders the variables that point baton-workato at the fake (its
 // hidden base-URL flag is --workato-base-url), pacing the connector to the
 // fake's rate-limit minute.
@@ -193,23 +177,4 @@ func (info ReadyInfo) env(window time.Duration) string {
 		fmt.Fprintf(&b, "%s=%q\n", kv[0], kv[1])
 	}
 	return b.String()
-}
-
-// writeAtomic writes b with mode 0600 so a reader never sees half a file.
-func writeAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".workato-fake-*")
-	if err != nil {
-		return fmt.Errorf("workato-fake: %w", err)
-	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("workato-fake: %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("workato-fake: %s: %w", path, err)
-	}
-	return nil
 }

@@ -2,7 +2,6 @@ package workatofake
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -225,25 +224,7 @@ func (s *Server) Start(dataCenter string) (baseURL string, stop func()) {
 	if err != nil {
 		panic(fmt.Sprintf("workatofake: listening on loopback: %v", err))
 	}
-	return serve(ln, h)
-}
-
-func serve(ln net.Listener, h http.Handler) (string, func()) {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			panic(fmt.Sprintf("workatofake: serving: %v", err))
-		}
-	}()
-	var once sync.Once
-	return "http://" + ln.Addr().String(), func() {
-		once.Do(func() {
-			_ = srv.Close()
-			<-done
-		})
-	}
+	return fakeapi.Serve(ln, h)
 }
 
 // TB is the part of testing.TB that NewTestServer needs (so the package

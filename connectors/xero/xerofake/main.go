@@ -3,7 +3,6 @@ package xerofake
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/accessgov/baton-connectors/internal/fakeapi"
 )
 
 // ReadyInfo is what --ready-file holds once the fake listens.
@@ -67,8 +68,8 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("xero-fake: unexpected arguments %q", fs.Args())
 	}
-	if err := checkLoopback(*addr); err != nil {
-		return err
+	if err := fakeapi.CheckLoopback(*addr); err != nil {
+		return fmt.Errorf("xero-fake: %w", err)
 	}
 
 	var ds Dataset
@@ -89,7 +90,7 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("xero-fake: %w", err)
 	}
-	baseURL, stop := s.serve(ln)
+	baseURL, stop := fakeapi.Serve(ln, s)
 	defer stop()
 
 	info := ReadyInfo{BaseURL: baseURL}
@@ -109,12 +110,12 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := writeAtomic(*readyFile, append(b, '\n')); err != nil {
+		if err := fakeapi.WriteFileAtomic(*readyFile, append(b, '\n')); err != nil {
 			return err
 		}
 	}
 	if *envFile != "" {
-		if err := writeAtomic(*envFile, []byte(info.env(filepath.Join(filepath.Dir(*envFile), "token.json")))); err != nil {
+		if err := fakeapi.WriteFileAtomic(*envFile, []byte(info.env(filepath.Join(filepath.Dir(*envFile), "token.json")))); err != nil {
 			return err
 		}
 	}
@@ -136,22 +137,6 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// checkLoopback refuses any listen address that is not on loopback: this
-// is a test fake with well-known credentials.
-func checkLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("xero-fake: --addr %q: %w", addr, err)
-	}
-	if strings.EqualFold(host, "localhost") {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("xero-fake: --addr %q is not a loopback address; this test fake only listens on 127.0.0.1, ::1 or localhost", addr)
-}
-
 // env renders the variables that run baton-xero's Web-app flow against
 // the fake, keeping the rotated token in tokenStore.
 func (info ReadyInfo) env(tokenStore string) string {
@@ -167,23 +152,4 @@ func (info ReadyInfo) env(tokenStore string) string {
 		fmt.Fprintf(&b, "%s=%q\n", kv[0], kv[1])
 	}
 	return b.String()
-}
-
-// writeAtomic writes b with mode 0600 so a reader never sees half a file.
-func writeAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".xero-fake-*")
-	if err != nil {
-		return fmt.Errorf("xero-fake: %w", err)
-	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("xero-fake: %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("xero-fake: %s: %w", path, err)
-	}
-	return nil
 }

@@ -13,30 +13,6 @@ import (
 	"time"
 )
 
-func TestCheckLoopback(t *testing.T) {
-	tests := []struct {
-		addr    string
-		wantErr bool
-	}{
-		{addr: "127.0.0.1:0"},
-		{addr: "127.0.0.2:8080"},
-		{addr: "localhost:0"},
-		{addr: "[::1]:0"},
-		{addr: "0.0.0.0:0", wantErr: true},
-		{addr: ":8080", wantErr: true},
-		{addr: "192.0.2.10:80", wantErr: true},
-		{addr: "example.com:80", wantErr: true},
-		{addr: "127.0.0.1", wantErr: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.addr, func(t *testing.T) {
-			if err := checkLoopback(tt.addr); (err != nil) != tt.wantErr {
-				t.Fatalf("got %v, want error %v", err, tt.wantErr)
-			}
-		})
-	}
-}
-
 func TestRun_Errors(t *testing.T) {
 	tests := []struct {
 		name string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -221,25 +220,7 @@ func (s *Server) Start() (baseURL string, stop func()) {
 	if err != nil {
 		panic(fmt.Sprintf("xerofake: listening on loopback: %v", err))
 	}
-	return s.serve(ln)
-}
-
-func (s *Server) serve(ln net.Listener) (string, func()) {
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			panic(fmt.Sprintf("xerofake: serving: %v", err))
-		}
-	}()
-	var once sync.Once
-	return "http://" + ln.Addr().String(), func() {
-		once.Do(func() {
-			_ = srv.Close()
-			<-done
-		})
-	}
+	return fakeapi.Serve(ln, s)
 }
 
 // TB is the part of testing.TB that NewTestServer needs (so the package
