@@ -28,6 +28,10 @@ func TestSync_Workspaces(t *testing.T) {
 			out := e.c1z("sync")
 			e.run(0, e.args(out, tt.args...)...)
 			snap := e.assertSynced(out, tt.o)
+			odd := "privilege/" + workatofake.UnlistedSection + ":" + workatofake.UnlistedAction
+			if _, ok := snap.Resources[odd]; !ok {
+				t.Errorf("the privilege outside any list (%s) was not synced", odd)
+			}
 			t.Logf("%s; requests:\n%s", snap.Counts(), e.fake.Requests())
 			if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
 				t.Errorf("429 answers during a healthy sync: got %d, want 0", got)
