@@ -77,25 +77,13 @@ func (e *env) c1z(name string) string { return filepath.Join(e.dir, name+".c1z")
 // run runs the connector and fails the test unless it exits as wanted.
 func (e *env) run(wantExit int, args ...string) connectortest.Result {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	res, err := connectortest.Exec(ctx, marker, []string{"BATON_DISABLE_HTTP_CACHE=true"}, args...)
-	if err != nil {
-		e.t.Fatalf("run connector: %v", err)
-	}
-	if (res.ExitCode == 0) != (wantExit == 0) {
-		e.t.Fatalf("connector exit code: got %d, want %d\nstderr:\n%s", res.ExitCode, wantExit, tail(res.Stderr, 4000))
-	}
-	return res
+	return connectortest.Run(e.t, marker, wantExit == 0, 5*time.Minute, []string{"BATON_DISABLE_HTTP_CACHE=true"}, args...)
 }
 
 // assertSynced checks the c1z holds exactly the workspace.
 func (e *env) assertSynced(path string, o expectOptions) *connectortest.Snapshot {
 	e.t.Helper()
-	got, err := connectortest.ReadC1Z(context.Background(), path)
-	if err != nil {
-		e.t.Fatalf("read c1z: %v", err)
-	}
+	got := connectortest.MustRead(e.t, path)
 	connectortest.AssertConforms(e.t, expected(e.fake.Workspace(), o), got)
 	return got
 }

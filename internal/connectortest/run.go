@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -60,4 +61,31 @@ func Exec(ctx context.Context, marker string, env []string, args ...string) (Res
 		return res, err
 	}
 	return res, nil
+}
+
+// Run runs the connector like Exec, bounded by timeout, and fails t unless
+// it succeeds (wantOK) or fails (!wantOK) as wanted, printing the end of
+// its stderr when not.
+func Run(t testing.TB, marker string, wantOK bool, timeout time.Duration, env []string, args ...string) Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	res, err := Exec(ctx, marker, env, args...)
+	if err != nil {
+		t.Fatalf("run connector: %v", err)
+	}
+	if (res.ExitCode == 0) != wantOK {
+		t.Fatalf("connector exit code: got %d, want success %v\nstderr:\n%s", res.ExitCode, wantOK, Tail(res.Stderr, 4000))
+	}
+	return res
+}
+
+// MustRead reads the c1z at path or fails t.
+func MustRead(t testing.TB, path string) *Snapshot {
+	t.Helper()
+	s, err := ReadC1Z(context.Background(), path)
+	if err != nil {
+		t.Fatalf("read c1z: %v", err)
+	}
+	return s
 }

@@ -1,13 +1,17 @@
 package fakeapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/accessgov/baton-connectors/internal/baseurl"
@@ -66,4 +70,12 @@ func WriteFileAtomic(path string, b []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// RunUntilSignal runs a fake's command (run) until SIGINT or SIGTERM, for
+// the fakes' Main functions.
+func RunUntilSignal(args []string, stdout io.Writer, run func(context.Context, []string, io.Writer) error) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, stdout)
 }

@@ -7,11 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/accessgov/baton-connectors/internal/fakeapi"
@@ -27,9 +24,7 @@ type ReadyInfo struct {
 
 // Main runs the workato-fake command until SIGINT or SIGTERM.
 func Main(args []string, stdout io.Writer) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return Run(ctx, args, stdout)
+	return fakeapi.RunUntilSignal(args, stdout, Run)
 }
 
 // Run runs the workato-fake command until ctx ends, then prints the

@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/accessgov/baton-connectors/internal/fakeapi"
@@ -30,9 +27,7 @@ type ReadyInfo struct {
 
 // Main runs the xero-fake command until SIGINT or SIGTERM.
 func Main(args []string, stdout io.Writer) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return Run(ctx, args, stdout)
+	return fakeapi.RunUntilSignal(args, stdout, Run)
 }
 
 // Run runs the xero-fake command until ctx ends, then prints the request
