@@ -3,6 +3,7 @@ package xero_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
+	"github.com/accessgov/baton-connectors/internal/connectortest"
 	"github.com/accessgov/baton-connectors/internal/fakeapi"
 )
 
@@ -199,4 +201,37 @@ func storedAccessToken(t *testing.T, e *env) string {
 		t.Fatalf("token store is not JSON: %v", err)
 	}
 	return tok.AccessToken
+}
+
+// TestSync_TwoProcessesShareTheTokenStore runs two syncs at the same time
+// from the same initial refresh token and token store, with Xero's reuse
+// window closed: the file lock makes one refresh and the other process
+// adopt its token, so neither spends a refresh token twice.
+func TestSync_TwoProcessesShareTheTokenStore(t *testing.T) {
+	e := newEnv(t, xerofake.Demo(), xerofake.Options{RefreshGrace: time.Nanosecond})
+	rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
+	var wg sync.WaitGroup
+	outs := make([]string, 2)
+	runs := make([]connectortest.Result, 2)
+	errs := make([]error, 2)
+	for i := range outs {
+		outs[i] = e.c1z(fmt.Sprintf("p%d", i))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			runs[i], errs[i] = connectortest.Exec(ctx, marker, nil, e.webArgs(outs[i], rt)...)
+		}()
+	}
+	wg.Wait()
+	for i, out := range outs {
+		if errs[i] != nil || runs[i].ExitCode != 0 {
+			t.Fatalf("process %d: exit %d, err %v\n%s", i, runs[i].ExitCode, errs[i], tail(runs[i].Stderr, 3000))
+		}
+		e.assertSynced(out, organisations(e.ds))
+	}
+	if got := e.fake.TokenRequests()["refresh_token"]; got != 1 {
+		t.Errorf("refresh_token grants: got %d, want 1 (the second process adopts the first's token)", got)
+	}
 }
