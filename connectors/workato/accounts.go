@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -139,7 +140,7 @@ func parseEnvRoles(v any, roleType string) ([]workatoapi.EnvRole, error) {
 		return nil, status.Error(codes.InvalidArgument, `workato: env_roles must be {"dev": "Analyst", ...} or a list of {"environment_type", "name"}`)
 	}
 	for _, r := range out {
-		if !contains(environments, r.EnvironmentType) {
+		if !slices.Contains(environments, r.EnvironmentType) {
 			return nil, status.Errorf(codes.InvalidArgument, "workato: env_roles: unknown environment %q: use %s", r.EnvironmentType, strings.Join(environments, ", "))
 		}
 	}
@@ -160,12 +161,9 @@ func invitationResource(inv *workatoapi.Invitation, name, email string, roles []
 
 // Delete removes a collaborator from the workspace.
 func (s *collaboratorSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v2.ResourceId) (annotations.Annotations, error) {
-	if id.GetResourceType() != collaboratorTypeID {
-		return nil, status.Errorf(codes.InvalidArgument, "workato: only collaborators can be deleted, not a %s", id.GetResourceType())
-	}
-	var mid workatoapi.ID
-	if err := mid.UnmarshalJSON([]byte(id.GetResource())); err != nil {
-		return nil, status.Errorf(codes.InvalidArgument, "workato: collaborator ID %q is not a number", id.GetResource())
+	mid, err := collaboratorIDOf(id, "only collaborators can be deleted")
+	if err != nil {
+		return nil, err
 	}
 	defer s.prov.lock(mid)()
 	if err := s.prov.api.DeleteMember(ctx, mid); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -108,7 +109,7 @@ func Resolve(cfg *config.Workato) (*Settings, error) {
 	if s.Env == "" {
 		s.Env = workatoapi.EnvDev
 	}
-	if !contains(environments, s.Env) {
+	if !slices.Contains(environments, s.Env) {
 		return nil, invalid(fmt.Errorf("--workato-env: unknown environment %q: use one of %s", cfg.WorkatoEnv, strings.Join(environments, ", ")))
 	}
 	if s.RequestsPerMinute == 0 {
@@ -123,15 +124,6 @@ func Resolve(cfg *config.Workato) (*Settings, error) {
 		}
 	}
 	return s, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func invalid(err error) error {

@@ -202,11 +202,6 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 		for p := range rolePrivs[x.rid] {
 			s.AddGrant(connectortest.Grant{Entitlement: "role:" + x.rid + ":includes", Principal: "privilege/" + p})
 		}
-		for _, f := range x.folders {
-			if folderMembers[f] == nil {
-				folderMembers[f] = map[int]bool{}
-			}
-		}
 	}
 	for _, g := range roleGrants {
 		s.AddGrant(connectortest.Grant{Entitlement: "role:" + g.rid + ":" + g.env, Principal: "collaborator/" + id(g.member)})

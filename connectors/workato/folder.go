@@ -34,8 +34,8 @@ func (s *folderSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs re
 	if err != nil {
 		return nil, nil, err
 	}
-	var id workatoapi.ID
-	if err := id.UnmarshalJSON([]byte(parent.GetResource())); err != nil {
+	id, err := workatoapi.ParseID(parent.GetResource())
+	if err != nil {
 		return nil, nil, status.Errorf(codes.InvalidArgument, "workato: parent ID %q: %v", parent.GetResource(), err)
 	}
 	switch parent.GetResourceType() {
@@ -109,8 +109,8 @@ func (s *folderSyncer) Grants(ctx context.Context, res *v2.Resource, attrs resou
 	if err != nil {
 		return nil, nil, err
 	}
-	var id workatoapi.ID
-	if err := id.UnmarshalJSON([]byte(res.GetId().GetResource())); err != nil {
+	id, err := workatoapi.ParseID(res.GetId().GetResource())
+	if err != nil {
 		return nil, nil, status.Errorf(codes.InvalidArgument, "workato: folder ID %q: %v", res.GetId().GetResource(), err)
 	}
 	var out []*v2.Grant

@@ -69,8 +69,8 @@ func (s *projectSyncer) Grants(ctx context.Context, res *v2.Resource, attrs reso
 	if err != nil {
 		return nil, nil, err
 	}
-	var pid workatoapi.ID
-	if err := pid.UnmarshalJSON([]byte(res.GetId().GetResource())); err != nil {
+	pid, err := workatoapi.ParseID(res.GetId().GetResource())
+	if err != nil {
 		return nil, nil, fmt.Errorf("workato: project ID %q: %w", res.GetId().GetResource(), err)
 	}
 	var out []*v2.Grant

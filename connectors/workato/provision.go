@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -70,13 +71,13 @@ func (p *provisioner) resolveTarget(ctx context.Context, ent *v2.Entitlement) (t
 	if r := ent.GetResource().GetId().GetResource(); r != "" {
 		rid = r
 	}
-	if !contains(environments, env) {
+	if !slices.Contains(environments, env) {
 		return target{}, status.Errorf(codes.InvalidArgument,
 			"workato: %q is not a role-in-environment entitlement: the environment %q is not one of %s", ent.GetId(), env, strings.Join(environments, ", "))
 	}
 	t := target{Env: env, RoleType: workatoapi.RoleTypeLegacy}
 	switch {
-	case contains(systemRoles, rid):
+	case slices.Contains(systemRoles, rid):
 		t.Name = rid
 	case strings.HasPrefix(rid, "env:"):
 		t.RoleType = workatoapi.RoleTypeEnvironment
@@ -97,8 +98,8 @@ func (p *provisioner) resolveTarget(ctx context.Context, ent *v2.Entitlement) (t
 
 // findCustomRole returns the name of the legacy custom role with the ID.
 func (p *provisioner) findCustomRole(ctx context.Context, rid string) (string, error) {
-	var id workatoapi.ID
-	if err := id.UnmarshalJSON([]byte(rid)); err != nil {
+	id, err := workatoapi.ParseID(rid)
+	if err != nil {
 		return "", status.Errorf(codes.InvalidArgument, "workato: unknown role %q", rid)
 	}
 	roles, err := allPages(ctx, p.api.ListRoles)
@@ -127,16 +128,22 @@ func (p *provisioner) findNewRole(ctx context.Context, rid string) (string, erro
 	return "", status.Errorf(codes.NotFound, "workato: environment role %s does not exist (any more): sync again to refresh the roles", rid)
 }
 
-// member reads a collaborator fresh.
-func (p *provisioner) member(ctx context.Context, principal *v2.ResourceId) (*workatoapi.Member, error) {
-	if principal.GetResourceType() != collaboratorTypeID {
-		return nil, status.Errorf(codes.InvalidArgument,
-			"workato: roles can be granted only to collaborators, not to a %s (%s)", principal.GetResourceType(), principal.GetResource())
+// collaboratorIDOf checks that id names a collaborator and returns its
+// Workato ID; notCollaborator says what else is refused.
+func collaboratorIDOf(id *v2.ResourceId, notCollaborator string) (workatoapi.ID, error) {
+	if id.GetResourceType() != collaboratorTypeID {
+		return 0, status.Errorf(codes.InvalidArgument, "workato: %s, not a %s (%s)", notCollaborator, id.GetResourceType(), id.GetResource())
 	}
-	var id workatoapi.ID
-	if err := id.UnmarshalJSON([]byte(principal.GetResource())); err != nil {
-		return nil, status.Errorf(codes.InvalidArgument, "workato: collaborator ID %q is not a number", principal.GetResource())
+	n, err := workatoapi.ParseID(id.GetResource())
+	if err != nil {
+		return 0, status.Errorf(codes.InvalidArgument, "workato: collaborator ID %q is not a number", id.GetResource())
 	}
+	return n, nil
+}
+
+// member reads a collaborator fresh. A collaborator who is gone is
+// NotFound; no other failure is.
+func (p *provisioner) member(ctx context.Context, id workatoapi.ID) (*workatoapi.Member, error) {
 	m, err := p.api.GetMember(ctx, id)
 	if err != nil {
 		var se *httpx.StatusError
@@ -190,14 +197,12 @@ func (p *provisioner) Grant(ctx context.Context, principal *v2.Resource, ent *v2
 	if err != nil {
 		return nil, nil, err
 	}
-	if principal.GetId().GetResourceType() != collaboratorTypeID {
-		return nil, nil, status.Errorf(codes.InvalidArgument,
-			"workato: roles can be granted only to collaborators, not to a %s (%s)", principal.GetId().GetResourceType(), principal.GetId().GetResource())
+	id, err := collaboratorIDOf(principal.GetId(), "roles can be granted only to collaborators")
+	if err != nil {
+		return nil, nil, err
 	}
-	var id workatoapi.ID
-	_ = id.UnmarshalJSON([]byte(principal.GetId().GetResource()))
 	defer p.lock(id)()
-	m, err := p.member(ctx, principal.GetId())
+	m, err := p.member(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -220,15 +225,14 @@ func (p *provisioner) Revoke(ctx context.Context, g *v2.Grant) (annotations.Anno
 	if err != nil {
 		return nil, err
 	}
-	if g.GetPrincipal().GetId().GetResourceType() != collaboratorTypeID {
-		return nil, status.Errorf(codes.InvalidArgument, "workato: only collaborators hold roles, not a %s", g.GetPrincipal().GetId().GetResourceType())
-	}
-	var id workatoapi.ID
-	_ = id.UnmarshalJSON([]byte(g.GetPrincipal().GetId().GetResource()))
-	defer p.lock(id)()
-	m, err := p.member(ctx, g.GetPrincipal().GetId())
+	id, err := collaboratorIDOf(g.GetPrincipal().GetId(), "only collaborators hold roles")
 	if err != nil {
-		if status.Code(err) == codes.NotFound && strings.Contains(err.Error(), "no longer in the workspace") {
+		return nil, err
+	}
+	defer p.lock(id)()
+	m, err := p.member(ctx, id)
+	if err != nil {
+		if status.Code(err) == codes.NotFound { // gone: holds nothing any more
 			return annotations.New(&v2.GrantAlreadyRevoked{}), nil
 		}
 		return nil, err

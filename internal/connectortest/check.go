@@ -3,6 +3,7 @@ package connectortest
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func Problems(s *Snapshot) []string {
 		}
 		if ok && len(e.GrantableTo) > 0 {
 			ptype, _, _ := strings.Cut(g.Principal, "/")
-			if !contains(e.GrantableTo, ptype) {
+			if !slices.Contains(e.GrantableTo, ptype) {
 				out = append(out, fmt.Sprintf("grant %s: principal type %s is not grantable (want one of %v)", k, ptype, e.GrantableTo))
 			}
 		}
@@ -83,15 +84,6 @@ func diffMaps[V any](kind string, want, got map[string]V) []string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // maxReported bounds how many lines a failing check prints.

@@ -59,6 +59,15 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 
 func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
 
+// ParseID reads an ID from its decimal form, as resource IDs hold it.
+func ParseID(s string) (ID, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("id %q is not a number", s)
+	}
+	return ID(n), nil
+}
+
 // Time is a Workato timestamp ("2020-05-20T11:54:31.706-07:00"); null and
 // "" are the zero time.
 type Time struct{ time.Time }
