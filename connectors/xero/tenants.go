@@ -112,6 +112,7 @@ func (t *tenants) connections(ctx context.Context, syncID string, forValidate bo
 func (t *tenants) filter(all []xeroapi.Connection) ([]xeroapi.Connection, error) {
 	var out []xeroapi.Connection
 	seen := map[string]bool{}
+	kept := map[string]bool{} // organisations synced, by lower-case tenant ID
 	skipped := map[string]int{}
 	for _, c := range all {
 		id := strings.ToLower(c.TenantID)
@@ -128,19 +129,13 @@ func (t *tenants) filter(all []xeroapi.Connection) ([]xeroapi.Connection, error)
 		if t.allow != nil && !t.allow[id] {
 			continue
 		}
+		kept[id] = true
 		out = append(out, c)
 	}
 	if t.allow != nil {
 		var missing []string
 		for id := range t.allow {
-			found := false
-			for _, c := range out {
-				if strings.EqualFold(c.TenantID, id) {
-					found = true
-					break
-				}
-			}
-			if !found {
+			if !kept[id] {
 				missing = append(missing, id)
 			}
 		}
