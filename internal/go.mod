@@ -5,6 +5,7 @@ go 1.25.2
 require (
 	github.com/conductorone/baton-sdk v0.25.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
+	go.uber.org/goleak v1.3.0
 	go.uber.org/zap v1.28.0
 	golang.org/x/oauth2 v0.36.0
 	google.golang.org/grpc v1.83.0

@@ -256,7 +256,7 @@ func TestClient_Do(t *testing.T) {
 			handle: func(t *testing.T, n int, w http.ResponseWriter, r *http.Request) {
 				reply(w, http.StatusNotFound, "")
 			},
-			wantCode: codes.NotFound, wantAttempts: 1, wantMsg: "404 Not Found",
+			wantCode: codes.FailedPrecondition, wantAttempts: 1, wantMsg: "404 Not Found",
 		},
 		{
 			name: "501 is not retried",
@@ -779,8 +779,8 @@ func TestClient_Do_Limiter(t *testing.T) {
 		ctx := WithLimitKeys(context.Background(), tenantA)
 
 		// A non-2xx response gives its slot back by itself.
-		if _, err := send(t, c, ctx, http.MethodGet, srv.URL+"/missing", ""); status.Code(err) != codes.NotFound {
-			t.Fatalf("Do: got error %v, want NotFound", err)
+		if _, err := send(t, c, ctx, http.MethodGet, srv.URL+"/missing", ""); !IsNotFound(err) || status.Code(err) != codes.FailedPrecondition {
+			t.Fatalf("Do: got error %v, want a 404 with FailedPrecondition", err)
 		}
 		resp, err := send(t, c, ctx, http.MethodGet, srv.URL+"/Users", "")
 		if err != nil {
@@ -863,7 +863,7 @@ func TestClient_GetJSON(t *testing.T) {
 		{name: "empty body", status: 200, body: "", wantCode: codes.Internal, wantInMsg: "empty body"},
 		{name: "trailing data", status: 200, body: `{"name":"a"}{"name":"b"}`, wantCode: codes.Internal, wantInMsg: "unexpected data after the JSON value"},
 		{name: "wrong shape", status: 200, body: `[1,2]`, wantCode: codes.Internal, wantInMsg: "does not have the expected shape"},
-		{name: "status error passes through", status: 404, body: `{"Message":"no such thing"}`, wantCode: codes.NotFound, wantInMsg: "404 Not Found"},
+		{name: "status error passes through", status: 404, body: `{"Message":"no such thing"}`, wantCode: codes.FailedPrecondition, wantInMsg: "404 Not Found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -123,7 +124,7 @@ func (e *RequestError) GRPCStatus() *status.Status {
 //	400, 413, 414, 415, 422  InvalidArgument
 //	401                      Unauthenticated
 //	403                      PermissionDenied
-//	404, 410                 NotFound
+//	404, 410                 FailedPrecondition (see IsNotFound)
 //	405, 501                 Unimplemented
 //	408                      DeadlineExceeded
 //	409                      AlreadyExists (connectors mostly see it on creating what exists)
@@ -143,7 +144,11 @@ func CodeForStatus(httpStatus int) codes.Code {
 	case http.StatusForbidden:
 		return codes.PermissionDenied
 	case http.StatusNotFound, http.StatusGone:
-		return codes.NotFound
+		// Never NotFound: baton-sdk reads NotFound from a syncer call as a
+		// warning and drops that action, so a vendor 404 would become a
+		// quiet hole in a sync. A caller that knows the 404 means "this one
+		// object is gone" checks IsNotFound and says so itself.
+		return codes.FailedPrecondition
 	case http.StatusMethodNotAllowed, http.StatusNotImplemented:
 		return codes.Unimplemented
 	case http.StatusRequestTimeout:
@@ -164,6 +169,15 @@ func CodeForStatus(httpStatus int) codes.Code {
 		return codes.Unavailable
 	}
 	return codes.Unknown
+}
+
+// IsNotFound reports whether err is, or wraps, a 404 Not Found or 410 Gone
+// answer. Callers use it to tell "the object this request named is gone"
+// (skip it explicitly, or return codes.NotFound where that is the SDK's
+// meaning) from every other failure.
+func IsNotFound(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && (se.StatusCode == http.StatusNotFound || se.StatusCode == http.StatusGone)
 }
 
 // parseRetryAfter parses a Retry-After value, either integer seconds or an

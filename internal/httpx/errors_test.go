@@ -49,7 +49,7 @@ func TestStatusError_GRPCStatus(t *testing.T) {
 		want codes.Code
 	}{
 		{name: "explicit code", err: &StatusError{StatusCode: 503, Code: codes.Aborted}, want: codes.Aborted},
-		{name: "zero code falls back to the status", err: &StatusError{StatusCode: 404}, want: codes.NotFound},
+		{name: "zero code falls back to the status", err: &StatusError{StatusCode: 404}, want: codes.FailedPrecondition},
 		{name: "wrapped once", err: fmt.Errorf("list users: %w", &StatusError{StatusCode: 403, Code: codes.PermissionDenied}), want: codes.PermissionDenied},
 		{name: "wrapped twice", err: fmt.Errorf("sync: %w", fmt.Errorf("list users: %w", &StatusError{StatusCode: 429, Code: codes.ResourceExhausted})), want: codes.ResourceExhausted},
 		{name: "request error wrapped", err: fmt.Errorf("sync: %w", &RequestError{Code: codes.Aborted, Err: errors.New("EOF")}), want: codes.Aborted},
@@ -109,11 +109,11 @@ func TestCodeForStatus(t *testing.T) {
 		{name: "400", status: 400, want: codes.InvalidArgument},
 		{name: "401", status: 401, want: codes.Unauthenticated},
 		{name: "403", status: 403, want: codes.PermissionDenied},
-		{name: "404", status: 404, want: codes.NotFound},
+		{name: "404", status: 404, want: codes.FailedPrecondition},
 		{name: "405", status: 405, want: codes.Unimplemented},
 		{name: "408", status: 408, want: codes.DeadlineExceeded},
 		{name: "409", status: 409, want: codes.AlreadyExists},
-		{name: "410", status: 410, want: codes.NotFound},
+		{name: "410", status: 410, want: codes.FailedPrecondition},
 		{name: "412", status: 412, want: codes.FailedPrecondition},
 		{name: "418", status: 418, want: codes.FailedPrecondition},
 		{name: "422", status: 422, want: codes.InvalidArgument},
