@@ -171,6 +171,7 @@ type (
 	routeKey      struct{}
 	limitKeysKey  struct{}
 	idempotentKey struct{}
+	noReplayKey   struct{}
 	stateKey      struct{}
 )
 
@@ -192,6 +193,17 @@ func WithIdempotent(ctx context.Context) context.Context {
 	return context.WithValue(ctx, idempotentKey{}, true)
 }
 
+// WithNoReplay marks a request that must never be sent twice with the same
+// body once the server may have acted on it: a PUT built from an earlier
+// read (read-modify-write), whose replay after a concurrent change would put
+// back what someone else changed. Such a request is retried only when the
+// server certainly did not act on it: a connection that was refused before
+// anything was sent, a 429, or the fresh-token retry of a 401. Every other
+// failure is returned at once, so the caller can re-read and rebuild.
+func WithNoReplay(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noReplayKey{}, true)
+}
+
 // reqState follows one logical request across its attempts. The attempt
 // transport and the retry hooks run on the goroutine that called Do, one
 // after another, so it needs no lock.
@@ -200,6 +212,7 @@ type reqState struct {
 	host          string // the original host: the only one given the token
 	keys          []ratelimit.Key
 	idempotent    bool
+	noReplay      bool // see WithNoReplay
 	withToken     bool
 	start         time.Time
 
@@ -235,12 +248,14 @@ func (c *Client) newState(req *http.Request, withToken, idempotent bool) *reqSta
 	}
 	keys, _ := ctx.Value(limitKeysKey{}).([]ratelimit.Key)
 	marked, _ := ctx.Value(idempotentKey{}).(bool)
+	noReplay, _ := ctx.Value(noReplayKey{}).(bool)
 	return &reqState{
 		method:     req.Method,
 		route:      route,
 		host:       req.URL.Host,
 		keys:       keys,
 		idempotent: idempotent || marked || isIdempotentMethod(req.Method),
+		noReplay:   noReplay,
 		withToken:  withToken,
 		start:      time.Now(),
 	}
@@ -655,7 +670,13 @@ func (c *Client) shouldRetry(ctx context.Context, st *reqState, resp *http.Respo
 		if errors.As(err, &te) {
 			return false
 		}
+		if st.noReplay {
+			return st.idempotent && isNotSentError(err)
+		}
 		return st.idempotent && isRetryableError(err)
+	}
+	if st.noReplay && resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusTooManyRequests {
+		return false
 	}
 	switch resp.StatusCode {
 	case http.StatusUnauthorized:

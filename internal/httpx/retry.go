@@ -35,6 +35,16 @@ func isRetryableError(err error) bool {
 	return errors.As(err, &netErr) && netErr.Timeout()
 }
 
+// isNotSentError reports whether err certainly happened before the request
+// reached the server: the connection was refused or could not be dialled.
+func isNotSentError(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
 // parseRemaining parses a remaining-quota header value.
 func parseRemaining(v string) (int, bool) {
 	v = strings.TrimSpace(v)
