@@ -1,10 +1,18 @@
 // Package ratelimit keeps a connector inside its vendor's request quotas
 // before the vendor has to say no. Requests are keyed by scope (a tenant, the
 // whole app, ...); each key class has a Policy giving how many requests one key
-// may start per window and how many may be in flight at once. A Limiter hands
-// out permission to start a request for a set of keys at a time, and slows a
-// key down when the vendor reports (through Observe) that little of its quota
-// is left.
+// may start per rolling window and how many may be in flight at once. A
+// Limiter hands out permission to start a request for a set of keys at a
+// time, and slows a key down when the vendor reports (through Observe) that
+// little of its quota is left.
+//
+// The rate rule is the vendor's own, exactly, with no smoothing: a sliding
+// log admits a request whenever fewer than Limit requests of the key were
+// counted in the last Window, so a sync that fits in one window runs at full
+// speed and a larger one at the window bound. A request is counted from the
+// moment it starts until Window after its answer arrived (the release), not
+// after its start: the vendor counts it when it arrives, which is somewhere
+// in between, so the log never admits one more than the vendor allows.
 //
 // A Limiter is safe for concurrent use; a nil *Limiter limits nothing.
 package ratelimit
@@ -21,11 +29,6 @@ import (
 // DefaultWindow is the window used for a Policy that sets a Limit but no
 // Window.
 const DefaultWindow = time.Minute
-
-// BurstDivisor sets the burst of a key's token bucket: Limit/BurstDivisor
-// requests (at least one) may start back to back; the rest of the quota is
-// spread evenly over the window.
-const BurstDivisor = 10
 
 // LowWaterDivisor sets the low-water mark for Observe: when the vendor says
 // at most Limit/LowWaterDivisor requests (at least one) remain, the key
@@ -68,8 +71,9 @@ type Limiter struct {
 	// request is allowed to start. Tests use it to record start times.
 	started func(Key, time.Time)
 
-	mu      sync.Mutex
-	buckets map[Key]*bucket
+	mu       sync.Mutex
+	buckets  map[Key]*bucket
+	released chan struct{} // closed and replaced on every release
 }
 
 // New returns a Limiter applying policies by Key.Class. Keys of a class
@@ -87,6 +91,7 @@ func New(policies map[string]Policy) *Limiter {
 		now:      time.Now,
 		sleep:    sleepCtx,
 		buckets:  make(map[Key]*bucket),
+		released: make(chan struct{}),
 	}
 }
 
@@ -98,10 +103,11 @@ func New(policies map[string]Policy) *Limiter {
 // In-flight slots are taken first, one key at a time in a fixed order (by
 // Class, then ID), so goroutines acquiring overlapping key sets cannot
 // deadlock. Rate tokens are then taken for all keys at the same instant, and
-// only when every key has one; while any key lacks a token none is taken and
-// Acquire sleeps until the latest of them is due. Taking the tokens at the
-// moment the request is allowed to start is what keeps the window guarantee
-// (see newBucket) true for start times, not just for reservations.
+// only when every key has a place in its window; while any key lacks one
+// none is taken and Acquire sleeps until the latest of them is due (or, when
+// every counted request is still in flight, until one is released). Calling
+// release stamps the request's place in each key's log with the time of the
+// answer: see the package comment.
 func (l *Limiter) Acquire(ctx context.Context, keys ...Key) (release func(), err error) {
 	if l == nil {
 		return func() {}, nil
@@ -131,19 +137,27 @@ func (l *Limiter) Acquire(ctx context.Context, keys ...Key) (release func(), err
 		}
 	}
 
+	var entries []*entry
 	for {
 		l.mu.Lock()
 		now := l.now()
 		var wait time.Duration
 		var waitFor Key
+		needRelease := false
 		for _, b := range buckets {
-			if d := b.delay(now); d > wait {
+			d, full := b.delay(now)
+			if d > wait {
 				wait, waitFor = d, b.key
 			}
+			if full && d == 0 {
+				needRelease, waitFor = true, b.key
+			}
 		}
-		if wait == 0 {
+		if wait == 0 && !needRelease {
 			for _, b := range buckets {
-				b.take(now)
+				if e := b.take(now); e != nil {
+					entries = append(entries, e)
+				}
 				if l.started != nil {
 					l.started(b.key, now)
 				}
@@ -151,15 +165,46 @@ func (l *Limiter) Acquire(ctx context.Context, keys ...Key) (release func(), err
 			l.mu.Unlock()
 			break
 		}
+		released := l.released
 		l.mu.Unlock()
-		if err := l.sleep(ctx, wait); err != nil {
+		var err error
+		if needRelease && wait == 0 {
+			// Every counted request is still in flight: only a release
+			// can free a place.
+			select {
+			case <-released:
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
+		} else {
+			err = l.sleep(ctx, wait)
+		}
+		if err != nil {
 			releaseHeld()
-			return nil, fmt.Errorf("ratelimit: waiting for a rate token for %s: %w", waitFor, err)
+			return nil, fmt.Errorf("ratelimit: waiting for a place in the rate window of %s: %w", waitFor, err)
 		}
 	}
 
 	var once sync.Once
-	return func() { once.Do(releaseHeld) }, nil
+	return func() {
+		once.Do(func() {
+			l.finish(entries)
+			releaseHeld()
+		})
+	}, nil
+}
+
+// finish stamps the log entries of a request with the time its answer
+// arrived and wakes the Acquires waiting for a release.
+func (l *Limiter) finish(entries []*entry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	for _, e := range entries {
+		e.b.finish(e, now)
+	}
+	close(l.released)
+	l.released = make(chan struct{})
 }
 
 // Observe feeds the vendor's report of how many requests key has left in
@@ -194,8 +239,6 @@ func (l *Limiter) Observe(key Key, remaining int) {
 		if until.After(b.blockedUntil) {
 			b.blockedUntil = until
 		}
-		b.tokens = 0
-		b.last = now
 	case remaining <= max(1, p.Limit/LowWaterDivisor):
 		b.slowUntil = now.Add(p.Window)
 		b.slowEvery = p.Window / time.Duration(remaining)
@@ -218,7 +261,7 @@ func (l *Limiter) bucketsFor(keys []Key) []*bucket {
 			if !limited || (p.Limit <= 0 && p.MaxInFlight <= 0) {
 				continue
 			}
-			b = newBucket(k, p, l.now())
+			b = newBucket(k, p)
 			l.buckets[k] = b
 		}
 		if !slices.Contains(out, b) {
@@ -237,11 +280,14 @@ type bucket struct {
 	key   Key
 	slots chan struct{} // in-flight semaphore; nil when MaxInFlight is 0
 
-	limited bool    // Limit > 0
-	burst   float64 // B: tokens the bucket holds when full
-	perSec  float64 // r: tokens added per second
-	tokens  float64
-	last    time.Time // when tokens was last brought up to date
+	limit  int           // 0: no rate limit
+	window time.Duration // the rolling window
+	// pending counts requests started and not yet released: each holds a
+	// place in every window until its answer arrives.
+	pending int
+	// done holds the release times of finished requests still inside the
+	// window, sorted; older ones are pruned.
+	done []time.Time
 
 	blockedUntil time.Time     // Observe(0): nothing starts before this
 	slowUntil    time.Time     // Observe(low): slow mode lasts until this
@@ -249,56 +295,36 @@ type bucket struct {
 	lastStart    time.Time
 }
 
-// newBucket sizes the token bucket of a key so that no more than Limit
-// requests start in ANY interval of length Window, not just in windows
-// aligned to some clock: vendors may count with a rolling window.
-//
-// A bucket with burst B refilled at r tokens per second lets at most
-// B + r·Window requests start in an interval of length Window (B saved up
-// beforehand plus what trickles in during it). So we choose
-//
-//	B = max(1, Limit/BurstDivisor)
-//	r = (Limit − B) / Window
-//
-// which makes B + r·Window = Limit. Limit+1 starts need at least
-// (Limit+1−B)/r > Window, so the bound holds for closed intervals too.
-// For Limit 1 this formula gives r = 0, which would stop the key for good;
-// there we use r = 1/(1.01·Window) instead, so consecutive starts are more
-// than a Window apart.
-//
-// golang.org/x/time/rate is not used because Acquire must check several
-// buckets and take from all of them at the same instant, and Observe must be
-// able to empty and block a bucket; a plain float bucket does both simply.
-func newBucket(k Key, p Policy, now time.Time) *bucket {
-	b := &bucket{key: k, last: now}
+// entry is one request's place in a bucket's log.
+type entry struct {
+	b        *bucket
+	finished bool
+}
+
+func newBucket(k Key, p Policy) *bucket {
+	b := &bucket{key: k, limit: max(0, p.Limit), window: p.Window}
 	if p.MaxInFlight > 0 {
 		b.slots = make(chan struct{}, p.MaxInFlight)
-	}
-	if p.Limit > 0 {
-		burst := max(1, p.Limit/BurstDivisor)
-		b.limited = true
-		b.burst = float64(burst)
-		b.tokens = b.burst
-		if p.Limit > burst {
-			b.perSec = float64(p.Limit-burst) / p.Window.Seconds()
-		} else {
-			b.perSec = 1 / (1.01 * p.Window.Seconds())
-		}
 	}
 	return b
 }
 
-// refill brings tokens up to date at now.
-func (b *bucket) refill(now time.Time) {
-	if elapsed := now.Sub(b.last); elapsed > 0 {
-		b.tokens = min(b.burst, b.tokens+elapsed.Seconds()*b.perSec)
-		b.last = now
+// prune drops the releases that left the window at now. A release at t
+// counts for the closed interval [t, t+window].
+func (b *bucket) prune(now time.Time) {
+	cut := 0
+	for cut < len(b.done) && now.Sub(b.done[cut]) > b.window {
+		cut++
+	}
+	if cut > 0 {
+		b.done = slices.Delete(b.done, 0, cut)
 	}
 }
 
-// delay returns how long from now until the key may start a request.
-func (b *bucket) delay(now time.Time) time.Duration {
-	var d time.Duration
+// delay returns how long from now until the key may start a request. full
+// with a zero delay means the window is taken up by requests in flight: the
+// key may start once one of them is released.
+func (b *bucket) delay(now time.Time) (d time.Duration, full bool) {
 	if now.Before(b.blockedUntil) {
 		d = b.blockedUntil.Sub(now)
 	}
@@ -307,24 +333,40 @@ func (b *bucket) delay(now time.Time) time.Duration {
 			d = max(d, next.Sub(now))
 		}
 	}
-	if b.limited {
-		b.refill(now)
-		if b.tokens < 1 {
-			need := (1 - b.tokens) / b.perSec
-			// Round up so that waking after the delay always finds the token.
-			d = max(d, time.Duration(need*float64(time.Second))+time.Microsecond)
+	if b.limit > 0 {
+		b.prune(now)
+		if over := b.pending + len(b.done) - b.limit; over >= 0 {
+			// The over+1 oldest releases must leave the window first.
+			if over < len(b.done) {
+				free := b.done[over].Add(b.window).Add(time.Nanosecond)
+				d = max(d, free.Sub(now))
+			} else {
+				full = true
+			}
 		}
 	}
-	return d
+	return d, full
 }
 
-// take records a start at now; delay(now) must have returned 0.
-func (b *bucket) take(now time.Time) {
-	if b.limited {
-		b.refill(now)
-		b.tokens--
-	}
+// take records a start at now; delay(now) must have returned 0, not full.
+func (b *bucket) take(now time.Time) *entry {
 	b.lastStart = now
+	if b.limit == 0 {
+		return nil
+	}
+	b.pending++
+	return &entry{b: b}
+}
+
+// finish moves e from in flight to the log of releases, stamped at now.
+func (b *bucket) finish(e *entry, now time.Time) {
+	if e.finished {
+		return
+	}
+	e.finished = true
+	b.pending--
+	i, _ := slices.BinarySearchFunc(b.done, now, func(a, t time.Time) int { return a.Compare(t) })
+	b.done = slices.Insert(b.done, i, now)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -88,14 +88,13 @@ func TestLimiter_Acquire_WindowBound(t *testing.T) {
 			if got := maxInWindow(starts, window); got > tt.policy.Limit {
 				t.Errorf("starts in one window: got %d, want at most %d", got, tt.policy.Limit)
 			}
-			// The limiter must not be needlessly slow either: after the
-			// burst, starts come at the refill rate (Limit-B)/Window.
-			span := starts[len(starts)-1].Sub(starts[0])
-			burst := max(1, tt.policy.Limit/BurstDivisor)
-			perWindow := float64(max(1, tt.policy.Limit-burst))
-			want := time.Duration(1.02 * float64(window) * float64(tt.requests-burst) / perWindow)
-			if span > want {
-				t.Errorf("time for %d requests: got %v, want at most %v", tt.requests, span, want)
+			// Never idle while quota remains: request i starts as soon as
+			// the i-Limit-th has left the window, and no later.
+			for i, got := range starts {
+				want := starts[0].Add(time.Duration(i/tt.policy.Limit) * (window + time.Nanosecond))
+				if !got.Equal(want) {
+					t.Fatalf("start %d: got %v after the first, want %v", i, got.Sub(starts[0]), want.Sub(starts[0]))
+				}
 			}
 		})
 	}
