@@ -11,6 +11,7 @@ import (
 	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/accessgov/baton-connectors/connectors/workato/workatofake"
 	"github.com/accessgov/baton-connectors/internal/c1fake"
@@ -181,4 +182,50 @@ func TestService_BadClientSecret(t *testing.T) {
 		t.Errorf("hellos: got %d, want 0", n)
 	}
 	t.Logf("exit %d after %s; stderr ends:\n%s", res.ExitCode, res.Duration, tail(res.Stderr, 800))
+}
+
+// TestService_AccountTasks: a create-account task invites a collaborator
+// and a delete-resource task, for a collaborator the upload lists, removes
+// them; the next sync shows the removal.
+func TestService_AccountTasks(t *testing.T) {
+	e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{})
+	c1, svc := e.startService(t)
+	c1z := syncTask(t, c1, svc)
+
+	profile, err := structpb.NewStruct(map[string]any{
+		"name": "Nia Newcomer", "email": "nia@example.com",
+		"env_roles": map[string]any{"dev": "Analyst", "prod": "Operator"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := v2.AccountInfo_builder{Login: "nia@example.com", Profile: profile}.Build()
+	cid := c1.Enqueue(c1fake.CreateAccountTask(info, "collaborator"))[0]
+	if f := svc.WaitFinished(t, c1, cid, serviceTaskTimeout); !f.OK {
+		t.Fatalf("create-account task: got %s, want success", f)
+	}
+	invs := e.fake.Invitations()
+	if len(invs) != 1 || invs[0].Email != "nia@example.com" || len(invs[0].EnvRoles) != 2 {
+		t.Fatalf("invitations: got %+v, want one for nia@example.com with 2 environment roles", invs)
+	}
+
+	victim := e.ws.Members[len(e.ws.Members)-1]
+	key := "collaborator/" + strconv.Itoa(victim.ID)
+	res := connectortest.MustReadProtos(t, c1z).Resources[key]
+	if res == nil {
+		t.Fatalf("the sync does not list %s", key)
+	}
+	did := c1.Enqueue(c1fake.DeleteResourceTask(res.GetId(), res.GetParentResourceId()))[0]
+	if f := svc.WaitFinished(t, c1, did, serviceTaskTimeout); !f.OK {
+		t.Fatalf("delete-resource task: got %s, want success", f)
+	}
+	for _, m := range e.fake.Workspace().Members {
+		if m.ID == victim.ID {
+			t.Fatalf("member %d still in the workspace after the delete-resource task", victim.ID)
+		}
+	}
+	after := syncTask(t, c1, svc)
+	if snap := e.assertSynced(after, expectOptions{}); snap.Resources[key].ID != "" {
+		t.Fatalf("deleted collaborator %s is still synced", key)
+	}
 }
