@@ -8,6 +8,13 @@
 // connector sends back (hellos, heartbeats, uploads reassembled to files,
 // finish results) and has a few fault switches for recovery tests.
 //
+// Guesses, where baton-sdk's source does not say what ConductorOne does:
+// requests are checked against their generated validation rules
+// (InvalidArgument); a task never handed out is NotFound on Heartbeat,
+// FinishTask and UploadAsset; a client assertion's nonce is single use; a
+// checksum mismatch is DataLoss; the token answer's token_type is
+// "bearer". Each is marked where it is coded.
+//
 // Facts it is built to: ../shared/reference/baton-sdk.md, section "Service
 // mode", and the SDK's pkg/ugrpc, pkg/crypto and pkg/tasks/c1api.
 package c1fake

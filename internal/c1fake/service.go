@@ -62,6 +62,7 @@ func (s *Server) unaryInterceptor(ctx context.Context, req any, info *grpc.Unary
 	method := path.Base(info.FullMethod)
 	err := s.guard(ctx, method)
 	if err == nil {
+		// Guess: ConductorOne enforces the requests' validation rules.
 		if v, ok := req.(validator); ok {
 			if verr := v.Validate(); verr != nil {
 				err = status.Error(codes.InvalidArgument, "c1fake: "+verr.Error())
@@ -119,8 +120,8 @@ func (b *batonService) GetTasks(_ context.Context, req *v1.BatonServiceGetTasksR
 	}.Build(), nil
 }
 
-// known reports whether taskID was handed out; an unknown task is
-// NotFound, as it would be in ConductorOne.
+// known reports whether taskID was handed out. Guess: ConductorOne
+// answers NotFound for a task it never handed out.
 func (s *Server) known(taskID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -239,6 +240,7 @@ func (b *batonService) UploadAsset(stream grpc.ClientStreamingServer[v1.BatonSer
 			}
 		case msg.GetEof() != nil:
 			sum := h.Sum(nil)
+			// Guess: a mismatch is DataLoss (the SDK retries any error).
 			if subtle.ConstantTimeCompare(sum, msg.GetEof().GetSha256Checksum()) != 1 {
 				return status.Errorf(codes.DataLoss, "c1fake: upload: sha256 %x of %d bytes does not match the EOF's %x", sum, size, msg.GetEof().GetSha256Checksum())
 			}

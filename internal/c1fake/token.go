@@ -107,7 +107,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"access_token": tok,
-		"token_type":   "bearer",
+		"token_type":   "bearer", // guess; the SDK sends "Bearer <token>" whatever the case
 		"expires_in":   int(s.opts.TokenLifetime / time.Second),
 	})
 }
