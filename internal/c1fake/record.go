@@ -145,7 +145,7 @@ func isC1Z(path string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("c1fake: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	head := make([]byte, max(len(dotc1z.C1ZFileHeader), len(dotc1z.C1Z3FileHeader)))
 	n, err := io.ReadFull(f, head)
 	if err != nil && n == 0 {
