@@ -30,7 +30,6 @@ type jwtClaims struct {
 	Audience  audience `json:"aud"`
 	Expiry    *float64 `json:"exp"`
 	NotBefore *float64 `json:"nbf"`
-	IssuedAt  *float64 `json:"iat"`
 }
 
 // audience is a JWT "aud": one string or a list (go-jose writes a single
