@@ -208,3 +208,40 @@ func TestServer_SDKWrongKey(t *testing.T) {
 		t.Errorf("hellos: got %d, want 0", n)
 	}
 }
+
+// TestServer_SDKStartupFaults pins down how baton-sdk v0.25.0's startup
+// Hello meets the fake's fault switches, which later recovery tests rely
+// on: gRPC Unavailable is retried (with a one-second backoff), but any
+// non-200 from the token endpoint, 503 included, becomes Unauthenticated
+// in the SDK's token source and ends the startup at once.
+func TestServer_SDKStartupFaults(t *testing.T) {
+	needLinux(t)
+	tests := []struct {
+		name     string
+		fault    func(*c1fake.Server)
+		wantCode codes.Code
+	}{
+		{"gRPC unavailable once", func(s *c1fake.Server) { s.FailRPCs(1) }, codes.OK},
+		{"token endpoint unavailable once", func(s *c1fake.Server) { s.FailTokens(1) }, codes.Unauthenticated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := c1fake.Start(t, c1fake.Options{CA: testCA})
+			cred, err := s.NewCredential("faults")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tm := sdkManager(t, s, cred)
+			tt.fault(s)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			err = tm.Bootstrap(ctx, &fakeConnector{})
+			if got := status.Code(err); got != tt.wantCode {
+				t.Fatalf("Bootstrap: got %v, want code %s", err, tt.wantCode)
+			}
+			if wantHellos := map[bool]int{true: 1, false: 0}[tt.wantCode == codes.OK]; len(s.Hellos()) != wantHellos {
+				t.Errorf("hellos: got %d, want %d", len(s.Hellos()), wantHellos)
+			}
+		})
+	}
+}
