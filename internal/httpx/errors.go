@@ -1,3 +1,5 @@
+// This file holds the error types a call returns and the gRPC code each
+// HTTP status maps to.
 package httpx
 
 import (
@@ -69,8 +71,9 @@ func (e *StatusError) GRPCStatus() *status.Status {
 }
 
 // RequestError is a request that ended without a usable response: a
-// network failure, an ended context, a TokenSource error, a 2xx body that
-// could not be decoded, or a request that could not be built.
+// network failure, an ended context, a TokenSource error, a refused
+// redirect, a 2xx body that could not be read or was too large, or a
+// request that could not be built.
 type RequestError struct {
 	Service, Method, Route string
 	Code                   codes.Code
@@ -126,14 +129,18 @@ func (e *RequestError) GRPCStatus() *status.Status {
 //	403                      PermissionDenied
 //	404, 410                 FailedPrecondition (see IsNotFound)
 //	405, 501                 Unimplemented
-//	408                      DeadlineExceeded
+//	408                      Aborted
 //	409                      AlreadyExists (connectors mostly see it on creating what exists)
 //	412                      FailedPrecondition
 //	429                      ResourceExhausted
 //	other 4xx                FailedPrecondition
-//	other 5xx                Unavailable
+//	other 5xx                Aborted
 //	2xx                      OK
 //	anything else            Unknown
+//
+// It never returns Unavailable or DeadlineExceeded: baton-sdk retries those
+// without limit, re-reading everything each time, and by the time a status
+// reaches a caller httpx has already retried what was worth retrying.
 func CodeForStatus(httpStatus int) codes.Code {
 	switch httpStatus {
 	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusRequestURITooLong,
@@ -152,7 +159,7 @@ func CodeForStatus(httpStatus int) codes.Code {
 	case http.StatusMethodNotAllowed, http.StatusNotImplemented:
 		return codes.Unimplemented
 	case http.StatusRequestTimeout:
-		return codes.DeadlineExceeded
+		return codes.Aborted
 	case http.StatusConflict:
 		return codes.AlreadyExists
 	case http.StatusPreconditionFailed:
@@ -166,7 +173,7 @@ func CodeForStatus(httpStatus int) codes.Code {
 	case httpStatus >= 400 && httpStatus < 500:
 		return codes.FailedPrecondition
 	case httpStatus >= 500 && httpStatus < 600:
-		return codes.Unavailable
+		return codes.Aborted
 	}
 	return codes.Unknown
 }
@@ -199,4 +206,26 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	return max(0, t.Sub(now)), true
+}
+
+// RedirectError is a redirect the Client refused to follow: to another
+// host, from https to http, or one that would resend the request body.
+// From and To carry no query string.
+type RedirectError struct {
+	From, To string
+	Reason   string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("refused redirect from %s to %s: %s", e.From, e.To, e.Reason)
+}
+
+// BodyTooLargeError is a 2xx body longer than Options.MaxBodyBytes. The
+// Client returns it inside a *RequestError that names the endpoint.
+type BodyTooLargeError struct {
+	Limit int64
+}
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("response body is larger than the limit of %d bytes (Options.MaxBodyBytes); it was not read", e.Limit)
 }
