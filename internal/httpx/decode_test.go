@@ -3,8 +3,8 @@ package httpx
 import (
 	"context"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
