@@ -18,7 +18,7 @@
 //	redirect.go    the redirect policy
 //	decode.go      GetJSON, DoJSON, decode-error classification, MalformedError
 //	classify.go    the error a call ends with
-//	errors.go      StatusError, RequestError, RedirectError, CodeForStatus
+//	errors.go      StatusError, RequestError, RedirectError, CodeForStatus, Explain
 //	redact.go      what of an error body may be shown
 //
 // # When a request is retried

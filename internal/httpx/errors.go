@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -187,27 +186,6 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &se) && (se.StatusCode == http.StatusNotFound || se.StatusCode == http.StatusGone)
 }
 
-// parseRetryAfter parses a Retry-After value, either integer seconds or an
-// HTTP date (taken relative to now; a date in the past means 0).
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		const maxSecs = int64(1<<63-1) / int64(time.Second)
-		return time.Duration(min(secs, maxSecs)) * time.Second, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	return max(0, t.Sub(now)), true
-}
-
 // RedirectError is a redirect the Client refused to follow: to another
 // host, from https to http, or one that would resend the request body.
 // From and To carry no query string.
@@ -228,4 +206,18 @@ type BodyTooLargeError struct {
 
 func (e *BodyTooLargeError) Error() string {
 	return fmt.Sprintf("response body is larger than the limit of %d bytes (Options.MaxBodyBytes); it was not read", e.Limit)
+}
+
+// Explain adds a hint for the user to the *StatusError inside err, when
+// hint returns one and the error has no Msg yet, and returns err: the gRPC
+// code and the wrapping are kept. Vendor clients use it to say what to do
+// about a 401 or 403 ("re-authorise the app", "add the privilege ...").
+// Call it before wrapping err with fmt.Errorf, which renders the message
+// when it wraps.
+func Explain(err error, hint func(*StatusError) string) error {
+	var se *StatusError
+	if errors.As(err, &se) && se.Msg == "" {
+		se.Msg = hint(se)
+	}
+	return err
 }

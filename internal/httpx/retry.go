@@ -8,6 +8,8 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -124,4 +126,25 @@ func fullJitter(minWait, maxWait time.Duration, attemptNum int) time.Duration {
 		return 0
 	}
 	return rand.N(ceiling + 1) //nolint:gosec // jitter needs no cryptographic randomness
+}
+
+// parseRetryAfter parses a Retry-After value, either integer seconds or an
+// HTTP date (taken relative to now; a date in the past means 0).
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		const maxSecs = int64(1<<63-1) / int64(time.Second)
+		return time.Duration(min(secs, maxSecs)) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(0, t.Sub(now)), true
 }
