@@ -105,6 +105,15 @@
 // nor the bearer token. A refused redirect names both URLs without their
 // query strings.
 //
+// # Guesses
+//
+// The vendor references do not say which RST_STREAM codes are transient
+// (transientStreamCodes), which error-body fields are worth showing
+// (errorFields: the shapes the references show), how long one call may take
+// in all (DefaultRetryPolicy.MaxElapsed, 5 minutes, the old MaxRetryAfter)
+// or how large a body may be (DefaultMaxBodyBytes, 64 MiB). These are
+// marked where they are defined; change them there.
+//
 // # Secrets
 //
 // Nothing logged or put in an error holds a header, a token, a query string

@@ -75,6 +75,7 @@ func Redact(s string) string {
 // Xero's problem JSON Title/Detail/Status and ApiException
 // ErrorNumber/Type/Message/Elements[].ValidationErrors[].Message), matched
 // case-insensitively. Every other key is dropped, whatever it holds.
+// GUESS: the fields the references show; see the package documentation.
 var errorFields = map[string]bool{
 	"error": true, "error_description": true, "message": true, "title": true, "detail": true,
 	"type": true, "code": true, "status": true, "errornumber": true,

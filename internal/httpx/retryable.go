@@ -52,6 +52,7 @@ func isRetryableError(err error) bool {
 // succeed when sent again: the server failed, refused or cancelled it, or
 // asked the client to calm down. Protocol, flow-control, frame-size and
 // compression errors are bugs and are not retried.
+// GUESS: the references are silent; see the package documentation.
 var transientStreamCodes = map[http2.ErrCode]bool{
 	http2.ErrCodeNo:              true,
 	http2.ErrCodeInternal:        true,
