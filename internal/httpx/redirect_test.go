@@ -125,3 +125,25 @@ func TestClient_Do_Redirects(t *testing.T) {
 		})
 	}
 }
+
+// TestClient_StandardClient_Redirects checks the token-exchange client
+// refuses a redirect elsewhere too: a form with credentials must not follow
+// it.
+func TestClient_StandardClient_Redirects(t *testing.T) {
+	other := newServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { reply(w, http.StatusOK, `{}`) })
+	srv := newServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/token", http.StatusFound)
+	})
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/connect/token", strings.NewReader("client_secret=s3&grant_type=refresh_token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = newClient(Options{}).StandardClient(RetryPOST).Do(req)
+	var re *RedirectError
+	if !errors.As(err, &re) {
+		t.Fatalf("error: got %v, want a refused redirect", err)
+	}
+	if got := other.hits.Load(); got != 0 {
+		t.Errorf("requests to the other host: got %d, want 0", got)
+	}
+}
