@@ -4,7 +4,7 @@
 // sound (no duplicate IDs, every grant's entitlement and principal and every
 // entitlement's resource exist, every parent exists) and compares the whole
 // content with what the fake vendor API holds. Dump and Golden (golden.go)
-// render a sync as a normalized, sorted JSON document and compare it with a
+// render a sync as a normalised, sorted JSON document and compare it with a
 // reviewed copy under testdata/; run the test with -update to rewrite it.
 // Only tests and benchmarks import it.
 package connectortest

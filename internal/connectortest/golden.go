@@ -1,5 +1,5 @@
 // This file holds the golden dump of a sync: the resource model as a
-// normalized, sorted JSON document that a reviewer reads in one file, and
+// normalised, sorted JSON document that a reviewer reads in one file, and
 // the comparison of a run with the reviewed copy under testdata/.
 package connectortest
 
@@ -128,7 +128,7 @@ func DumpC1Z(ctx context.Context, path string, opts ...DumpOption) ([]byte, erro
 func Golden(t testing.TB, got []byte, path string) {
 	t.Helper()
 	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			t.Fatalf("golden: %v", err)
 		}
 		if err := os.WriteFile(path, got, 0o644); err != nil { //nolint:gosec // a reviewed test fixture, not a secret
