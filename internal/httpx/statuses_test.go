@@ -10,6 +10,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/accessgov/baton-connectors/internal/ratelimit"
 )
 
 // TestClient_Do_GivesUp checks that every transient failure is retried and,
@@ -157,5 +159,32 @@ func TestClient_Do_LostDeleteAnswer(t *testing.T) {
 	}
 	if got := attemptsOf(err); got != 2 {
 		t.Errorf("Attempts: got %d, want 2", got)
+	}
+}
+
+// TestClient_Do_LimiterWaitPastMaxElapsed checks a client-side rate-limit
+// wait counts against the call's time limit and ends Aborted, not with the
+// DeadlineExceeded baton-sdk would retry forever.
+func TestClient_Do_LimiterWaitPastMaxElapsed(t *testing.T) {
+	srv := newServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { reply(w, http.StatusOK, "ok") })
+	lim := ratelimit.New(map[string]ratelimit.Policy{"app": {Limit: 1, Window: time.Hour}})
+	c := newClient(Options{Limiter: lim, Retry: RetryPolicy{MaxAttempts: 3, MinBackoff: time.Millisecond, MaxElapsed: 100 * time.Millisecond}})
+	ctx := WithLimitKeys(context.Background(), ratelimit.Key{Class: "app"})
+	resp, err := send(t, c, ctx, http.MethodGet, srv.URL+"/x", "")
+	if err != nil {
+		t.Fatalf("first Do: got error %v, want nil", err)
+	}
+	resp.Body.Close()
+
+	start := time.Now()
+	_, err = send(t, c, ctx, http.MethodGet, srv.URL+"/x", "")
+	if elapsed := time.Since(start); elapsed > time.Second {
+		t.Errorf("elapsed: got %v, want about the 100ms limit", elapsed)
+	}
+	if got := status.Code(err); got != codes.Aborted {
+		t.Errorf("code: got %v, want Aborted (error %v)", got, err)
+	}
+	if got := srv.hits.Load(); got != 1 {
+		t.Errorf("requests served: got %d, want 1", got)
 	}
 }
