@@ -152,7 +152,7 @@ func New(ctx context.Context, cfg *config.Xero, version string) (*Connector, err
 	}
 	userAgent := Name + "/" + version
 	tokenHTTP := httpx.New(httpx.Options{Service: "xero", UserAgent: userAgent, Logger: log})
-	s.Auth.HTTPClient = tokenHTTP.StandardClient(true) // Xero accepts a lost refresh for 30 minutes
+	s.Auth.HTTPClient = tokenHTTP.StandardClient(httpx.RetryPOST) // Xero accepts a lost refresh for 30 minutes
 	s.Auth.Logger = log
 	ts, err := xeroauth.NewTokenSource(ctx, s.Auth)
 	if err != nil {

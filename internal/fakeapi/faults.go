@@ -20,6 +20,12 @@ import (
 //     http.Transport retries an idempotent request once, silently, when a
 //     reused keep-alive connection dies before any answer; use Times >= 2
 //     when a client must see the reset whatever its connection state.
+//   - StreamReset: under HTTP/2, reset the request's stream (RST_STREAM
+//     INTERNAL_ERROR, what a client sees as "stream error: stream ID N;
+//     INTERNAL_ERROR; received from peer"); under HTTP/1.1, like Reset.
+//   - GoAway: under HTTP/2 (ServeTLS), send GOAWAY on the request's
+//     connection and close it with the request unanswered ("server sent
+//     GOAWAY and closed the connection"); under HTTP/1.1, like Reset.
 //   - Malformed: answer 200 with a truncated JSON body (Body cut in half
 //     when set, a built-in truncated object otherwise).
 //   - Status: answer Status with Header and Body.
@@ -29,13 +35,15 @@ type Fault struct {
 	// matches any method, or "" for every route.
 	Route string
 	// Times is how many requests the fault affects; values below 1 mean 1.
-	Times     int
-	Status    int
-	Header    http.Header
-	Body      string
-	Reset     bool
-	Malformed bool
-	Delay     time.Duration
+	Times       int
+	Status      int
+	Header      http.Header
+	Body        string
+	Reset       bool
+	StreamReset bool
+	GoAway      bool
+	Malformed   bool
+	Delay       time.Duration
 }
 
 // matches reports whether the fault applies to a request for method and
@@ -136,6 +144,23 @@ func (f Fault) Serve(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case f.Reset:
 		resetConnection(w)
+		return true
+	case f.StreamReset:
+		if r.ProtoMajor == 2 {
+			// net/http and x/net/http2 answer a handler that panics with
+			// ErrAbortHandler by resetting its stream.
+			panic(http.ErrAbortHandler)
+		}
+		resetConnection(w)
+		return true
+	case f.GoAway:
+		goAway, ok := r.Context().Value(goAwayKey{}).(func())
+		if !ok {
+			resetConnection(w)
+			return true
+		}
+		goAway()
+		<-r.Context().Done()
 		return true
 	case f.Malformed:
 		body := truncatedJSON

@@ -1,10 +1,11 @@
+// This file holds the error types a call returns and the gRPC code each
+// HTTP status maps to.
 package httpx
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -69,8 +70,9 @@ func (e *StatusError) GRPCStatus() *status.Status {
 }
 
 // RequestError is a request that ended without a usable response: a
-// network failure, an ended context, a TokenSource error, a 2xx body that
-// could not be decoded, or a request that could not be built.
+// network failure, an ended context, a TokenSource error, a refused
+// redirect, a 2xx body that could not be read or was too large, or a
+// request that could not be built.
 type RequestError struct {
 	Service, Method, Route string
 	Code                   codes.Code
@@ -126,14 +128,18 @@ func (e *RequestError) GRPCStatus() *status.Status {
 //	403                      PermissionDenied
 //	404, 410                 FailedPrecondition (see IsNotFound)
 //	405, 501                 Unimplemented
-//	408                      DeadlineExceeded
+//	408                      Aborted
 //	409                      AlreadyExists (connectors mostly see it on creating what exists)
 //	412                      FailedPrecondition
 //	429                      ResourceExhausted
 //	other 4xx                FailedPrecondition
-//	other 5xx                Unavailable
+//	other 5xx                Aborted
 //	2xx                      OK
 //	anything else            Unknown
+//
+// It never returns Unavailable or DeadlineExceeded: baton-sdk retries those
+// without limit, re-reading everything each time, and by the time a status
+// reaches a caller httpx has already retried what was worth retrying.
 func CodeForStatus(httpStatus int) codes.Code {
 	switch httpStatus {
 	case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusRequestURITooLong,
@@ -152,7 +158,7 @@ func CodeForStatus(httpStatus int) codes.Code {
 	case http.StatusMethodNotAllowed, http.StatusNotImplemented:
 		return codes.Unimplemented
 	case http.StatusRequestTimeout:
-		return codes.DeadlineExceeded
+		return codes.Aborted
 	case http.StatusConflict:
 		return codes.AlreadyExists
 	case http.StatusPreconditionFailed:
@@ -166,7 +172,7 @@ func CodeForStatus(httpStatus int) codes.Code {
 	case httpStatus >= 400 && httpStatus < 500:
 		return codes.FailedPrecondition
 	case httpStatus >= 500 && httpStatus < 600:
-		return codes.Unavailable
+		return codes.Aborted
 	}
 	return codes.Unknown
 }
@@ -180,23 +186,38 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &se) && (se.StatusCode == http.StatusNotFound || se.StatusCode == http.StatusGone)
 }
 
-// parseRetryAfter parses a Retry-After value, either integer seconds or an
-// HTTP date (taken relative to now; a date in the past means 0).
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
+// RedirectError is a redirect the Client refused to follow: to another
+// host, from https to http, or one that would resend the request body.
+// From and To carry no query string.
+type RedirectError struct {
+	From, To string
+	Reason   string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("refused redirect from %s to %s: %s", e.From, e.To, e.Reason)
+}
+
+// BodyTooLargeError is a 2xx body longer than Options.MaxBodyBytes. The
+// Client returns it inside a *RequestError that names the endpoint.
+type BodyTooLargeError struct {
+	Limit int64
+}
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("response body is larger than the limit of %d bytes (Options.MaxBodyBytes); it was not read", e.Limit)
+}
+
+// Explain adds a hint for the user to the *StatusError inside err, when
+// hint returns one and the error has no Msg yet, and returns err: the gRPC
+// code and the wrapping are kept. Vendor clients use it to say what to do
+// about a 401 or 403 ("re-authorise the app", "add the privilege ...").
+// Call it before wrapping err with fmt.Errorf, which renders the message
+// when it wraps.
+func Explain(err error, hint func(*StatusError) string) error {
+	var se *StatusError
+	if errors.As(err, &se) && se.Msg == "" {
+		se.Msg = hint(se)
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		const maxSecs = int64(1<<63-1) / int64(time.Second)
-		return time.Duration(min(secs, maxSecs)) * time.Second, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	return max(0, t.Sub(now)), true
+	return err
 }

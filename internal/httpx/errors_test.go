@@ -111,16 +111,21 @@ func TestCodeForStatus(t *testing.T) {
 		{name: "403", status: 403, want: codes.PermissionDenied},
 		{name: "404", status: 404, want: codes.FailedPrecondition},
 		{name: "405", status: 405, want: codes.Unimplemented},
-		{name: "408", status: 408, want: codes.DeadlineExceeded},
+		{name: "408", status: 408, want: codes.Aborted},
 		{name: "409", status: 409, want: codes.AlreadyExists},
 		{name: "410", status: 410, want: codes.FailedPrecondition},
 		{name: "412", status: 412, want: codes.FailedPrecondition},
 		{name: "418", status: 418, want: codes.FailedPrecondition},
 		{name: "422", status: 422, want: codes.InvalidArgument},
 		{name: "429", status: 429, want: codes.ResourceExhausted},
-		{name: "500", status: 500, want: codes.Unavailable},
+		{name: "500", status: 500, want: codes.Aborted},
 		{name: "501", status: 501, want: codes.Unimplemented},
-		{name: "503", status: 503, want: codes.Unavailable},
+		{name: "503", status: 503, want: codes.Aborted},
+		{name: "505", status: 505, want: codes.Aborted},
+		{name: "507", status: 507, want: codes.Aborted},
+		{name: "511", status: 511, want: codes.Aborted},
+		{name: "520", status: 520, want: codes.Aborted},
+		{name: "599", status: 599, want: codes.Aborted},
 		{name: "0", status: 0, want: codes.Unknown},
 	}
 	for _, tt := range tests {
@@ -245,6 +250,64 @@ func TestExcerpt(t *testing.T) {
 			}
 			if len(got) > BodyExcerptBytes {
 				t.Errorf("length: got %d, want at most %d", len(got), BodyExcerptBytes)
+			}
+		})
+	}
+}
+
+func TestExplain(t *testing.T) {
+	hint := func(se *StatusError) string {
+		if se.StatusCode == 403 {
+			return "add the privilege"
+		}
+		return ""
+	}
+	tests := []struct {
+		name    string
+		err     error
+		wantMsg string
+	}{
+		{name: "403 gets the hint", err: &StatusError{Service: "workato", Method: "GET", Route: "/api/roles", StatusCode: 403, Code: codes.PermissionDenied},
+			wantMsg: "workato: GET /api/roles: 403 Forbidden: add the privilege"},
+		{name: "a Msg already set is kept", err: &StatusError{Method: "GET", Route: "/x", StatusCode: 403, Msg: "mine"}, wantMsg: "GET /x: 403 Forbidden: mine"},
+		{name: "other statuses unchanged", err: &StatusError{Method: "GET", Route: "/x", StatusCode: 500}, wantMsg: "GET /x: 500 Internal Server Error"},
+		{name: "not a status error", err: errors.New("EOF"), wantMsg: "EOF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Explain(tt.err, hint)
+			if got.Error() != tt.wantMsg {
+				t.Errorf("got %q, want %q", got, tt.wantMsg)
+			}
+			if status.Code(got) != status.Code(tt.err) {
+				t.Errorf("code: got %v, want %v", status.Code(got), status.Code(tt.err))
+			}
+		})
+	}
+}
+
+func TestMalformedError(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *MalformedError
+		want string
+	}{
+		{name: "a vendor's shape check", err: &MalformedError{Service: "xero", Method: "GET", Route: "/api.xro/2.0/Users", Err: errors.New("user 3 has no UserID")},
+			want: "xero: GET /api.xro/2.0/Users: unexpected response: user 3 has no UserID"},
+		{name: "with a field", err: &MalformedError{Service: "workato", Method: "GET", Route: "/api/project_roles", Field: "data.id", Err: errors.New("not a number")},
+			want: `workato: GET /api/project_roles: unexpected response: field "data.id": not a number`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wrapped := fmt.Errorf("sync: %w", tt.err)
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("Error: got %q, want %q", got, tt.want)
+			}
+			if got := status.Code(wrapped); got != codes.Internal {
+				t.Errorf("code: got %v, want Internal", got)
+			}
+			if strings.Count(wrapped.Error(), tt.err.Service+":") != 1 {
+				t.Errorf("message %q: want the service prefix once", wrapped)
 			}
 		})
 	}

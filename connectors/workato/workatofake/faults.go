@@ -1,7 +1,6 @@
 package workatofake
 
 import (
-	"crypto/rand"
 	"fmt"
 	"net/http"
 	"time"
@@ -61,10 +60,5 @@ func jsonFault(route string, times, status int, body string) fakeapi.Fault {
 	}
 }
 
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+// newUUID is fakeapi.NewUUID, under the name the faults use.
+var newUUID = fakeapi.NewUUID

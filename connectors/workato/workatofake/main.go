@@ -2,11 +2,9 @@ package workatofake
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"slices"
 	"strings"
 	"time"
@@ -29,9 +27,10 @@ func Main(args []string, stdout io.Writer) error {
 
 // Run runs the workato-fake command until ctx ends, then prints the
 // request counts to stdout. It serves one host, that of --data-center;
-// every API client of the dataset is moved to that data center. Flags:
+// every API client of the dataset is moved to that data center. Besides
+// fakeapi.RunMain's --addr, --ready-file (a ReadyInfo) and --env-file (the
+// BATON_* variables that point baton-workato at this fake), its flags are:
 //
-//	--addr            listen address, loopback only (default 127.0.0.1:0)
 //	--dataset         demo, generate, legacy, three-envs or migrated (default demo)
 //	--members, --custom-roles, --folders, --projects, --envs, --seed
 //	                  sizes for --dataset generate (default 100, 200, 2000, 500, dev,test,prod, 1)
@@ -40,12 +39,13 @@ func Main(args []string, stdout io.Writer) error {
 //	--per-minute      requests per minute per endpoint group (default 60)
 //	--omit-retry-after  answer 429 without Retry-After
 //	--latency         time every authorised call takes (default 0)
-//	--ready-file      write a ReadyInfo JSON file here once listening
-//	--env-file        write the BATON_* variables that point baton-workato at this fake
 func Run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("workato-fake", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	addr := fs.String("addr", "127.0.0.1:0", "listen address (loopback only)")
+	return fakeapi.RunMain(ctx, "workato-fake", args, stdout, defineFlags)
+}
+
+// defineFlags registers the fake's own flags and returns what builds the
+// fake from them.
+func defineFlags(fs *flag.FlagSet) func() (*fakeapi.Fake, error) {
 	dataset := fs.String("dataset", "demo", "dataset: demo, generate, legacy, three-envs or migrated")
 	members := fs.Int("members", 100, "members for --dataset generate (at most 100)")
 	customRoles := fs.Int("custom-roles", 200, "custom roles for --dataset generate")
@@ -58,89 +58,62 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	perMinute := fs.Int("per-minute", 60, "requests per minute per endpoint group")
 	omitRetryAfter := fs.Bool("omit-retry-after", false, "answer 429 without Retry-After")
 	latency := fs.Duration("latency", 0, "time every authorised call takes")
-	readyFile := fs.String("ready-file", "", "write connection details as JSON here once listening")
-	envFile := fs.String("env-file", "", "write BATON_* variables for baton-workato here once listening")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("workato-fake: unexpected arguments %q", fs.Args())
-	}
-	if err := fakeapi.CheckLoopback(*addr); err != nil {
-		return fmt.Errorf("workato-fake: %w", err)
-	}
-	dc := strings.ToLower(*dataCenter)
-	if !slices.Contains(DataCenters(), dc) {
-		return fmt.Errorf("workato-fake: --data-center %q: want one of %s", *dataCenter, strings.Join(DataCenters(), ", "))
-	}
-
-	var ws Workspace
-	switch *dataset {
-	case "demo":
-		ws = Demo()
-	case "legacy":
-		ws = LegacyOneEnv()
-	case "three-envs":
-		ws = ThreeEnvs()
-	case "migrated":
-		ws = MigratedWorkspace()
-	case "generate":
-		if *members < 0 || *members > MaxMembers || *customRoles < 0 || *folders < 0 || *projects < 0 {
-			return fmt.Errorf("workato-fake: --members must be 0 to %d and the other sizes at least 0", MaxMembers)
+	return func() (*fakeapi.Fake, error) {
+		dc := strings.ToLower(*dataCenter)
+		if !slices.Contains(DataCenters(), dc) {
+			return nil, fmt.Errorf("--data-center %q: want one of %s", *dataCenter, strings.Join(DataCenters(), ", "))
 		}
-		var list []string
-		for _, e := range strings.Split(*envs, ",") {
-			if e = strings.TrimSpace(e); e != "" {
-				list = append(list, e)
+		var ws Workspace
+		switch *dataset {
+		case "demo":
+			ws = Demo()
+		case "legacy":
+			ws = LegacyOneEnv()
+		case "three-envs":
+			ws = ThreeEnvs()
+		case "migrated":
+			ws = MigratedWorkspace()
+		case "generate":
+			if *members < 0 || *members > MaxMembers || *customRoles < 0 || *folders < 0 || *projects < 0 {
+				return nil, fmt.Errorf("--members must be 0 to %d and the other sizes at least 0", MaxMembers)
 			}
-		}
-		for _, e := range list {
-			if e != EnvDev && e != EnvTest && e != EnvProd {
-				return fmt.Errorf("workato-fake: --envs: %q is not dev, test or prod", e)
+			var list []string
+			for _, e := range strings.Split(*envs, ",") {
+				if e = strings.TrimSpace(e); e != "" {
+					list = append(list, e)
+				}
 			}
+			for _, e := range list {
+				if e != EnvDev && e != EnvTest && e != EnvProd {
+					return nil, fmt.Errorf("--envs: %q is not dev, test or prod", e)
+				}
+			}
+			ws = Generate(*members, *customRoles, *folders, *projects, list, *seed)
+		default:
+			return nil, fmt.Errorf("--dataset must be demo, generate, legacy, three-envs or migrated, not %q", *dataset)
 		}
-		ws = Generate(*members, *customRoles, *folders, *projects, list, *seed)
-	default:
-		return fmt.Errorf("workato-fake: --dataset must be demo, generate, legacy, three-envs or migrated, not %q", *dataset)
-	}
-	for i := range ws.Clients {
-		ws.Clients[i].DataCenter = dc
-	}
-
-	s := New(ws, Options{MinuteWindow: *minuteWindow, PerMinute: *perMinute, OmitRetryAfter: *omitRetryAfter, Latency: *latency})
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("workato-fake: %w", err)
-	}
-	baseURL, stop := fakeapi.Serve(ln, s.Handler(dc))
-	defer stop()
-
-	info := ReadyInfo{BaseURL: baseURL, DataCenter: dc, Env: EnvDev}
-	if c, ok := primaryClient(ws.Clients); ok {
-		info.APIKey, info.Env = c.Token, c.Env
-	}
-	// The env file first: the ready file tells a waiting script that all is written.
-	if *envFile != "" {
-		if err := fakeapi.WriteFileAtomic(*envFile, []byte(info.env(*minuteWindow))); err != nil {
-			return err
+		for i := range ws.Clients {
+			ws.Clients[i].DataCenter = dc
 		}
+		s := New(ws, Options{MinuteWindow: *minuteWindow, PerMinute: *perMinute, OmitRetryAfter: *omitRetryAfter, Latency: *latency})
+		return &fakeapi.Fake{
+			Handler: s.Handler(dc),
+			Ready: func(baseURL, _ string) (any, string, error) {
+				info := ReadyInfo{BaseURL: baseURL, DataCenter: dc, Env: EnvDev}
+				if c, ok := primaryClient(ws.Clients); ok {
+					info.APIKey, info.Env = c.Token, c.Env
+				}
+				return info, info.env(*minuteWindow), nil
+			},
+			Banner: func(baseURL string) string {
+				return fmt.Sprintf("workato-fake: serving %s dataset (%d members, %d custom roles, %d projects, %d folders, environments %s) for data center %s at %s",
+					*dataset, len(ws.Members), len(ws.CustomRoles), len(ws.Projects), len(ws.Folders), strings.Join(ws.Environments, ","), dc, baseURL)
+			},
+			Report: func(w io.Writer) {
+				fmt.Fprintf(w, "workato-fake: stopping; %d requests served\n%s", s.Requests().Total(), s.Requests().String())
+			},
+		}, nil
 	}
-	if *readyFile != "" {
-		b, err := json.MarshalIndent(info, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := fakeapi.WriteFileAtomic(*readyFile, append(b, '\n')); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(stdout, "workato-fake: serving %s dataset (%d members, %d custom roles, %d projects, %d folders, environments %s) for data center %s at %s\n",
-		*dataset, len(ws.Members), len(ws.CustomRoles), len(ws.Projects), len(ws.Folders), strings.Join(ws.Environments, ","), dc, baseURL)
-
-	<-ctx.Done()
-	stop()
-	fmt.Fprintf(stdout, "workato-fake: stopping; %d requests served\n%s", s.Requests().Total(), s.Requests().String())
-	return nil
 }
 
 // primaryClient picks the client the ready and env files name: the first

@@ -1,9 +1,7 @@
 package workatofake
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -101,7 +99,7 @@ type Server struct {
 	clock   fakeapi.Clock
 	rec     *accounting.Recorder
 	faults  *fakeapi.Faults
-	limiter *slidingWindow
+	limiter *fakeapi.SlidingWindow
 
 	// Read-only after New: API clients and indexes over the parts of the
 	// workspace no endpoint changes (roles, projects, folders).
@@ -154,7 +152,7 @@ func New(ws Workspace, opts Options) *Server {
 		invitedAt:    make(map[string]time.Time),
 		nextInvite:   70001,
 	}
-	s.limiter = newSlidingWindow(opts.PerMinute, opts.MinuteWindow, s.clock.Now)
+	s.limiter = fakeapi.NewSlidingWindow(opts.PerMinute, opts.MinuteWindow, s.clock.Now)
 	for _, c := range ws.Clients {
 		s.clients[c.Token] = c
 	}
@@ -213,26 +211,17 @@ func (s *Server) Handler(dataCenter string) http.Handler {
 	return rt
 }
 
-// Start serves the host of dataCenter on 127.0.0.1 at a random port. It
-// returns the base URL ("http://127.0.0.1:PORT", no trailing slash; the
-// paths start with /api) and a stop function that closes the listener and
-// every connection and waits for the server to finish. It panics when it
-// cannot listen, like httptest.NewServer.
+// Start serves the host of dataCenter on 127.0.0.1 at a random port (see
+// fakeapi.Start). It returns the base URL ("http://127.0.0.1:PORT", no
+// trailing slash; the paths start with /api) and a stop function that
+// closes the listener and every connection.
 func (s *Server) Start(dataCenter string) (baseURL string, stop func()) {
-	h := s.Handler(dataCenter)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(fmt.Sprintf("workatofake: listening on loopback: %v", err))
-	}
-	return fakeapi.Serve(ln, h)
+	return fakeapi.Start(s.Handler(dataCenter))
 }
 
 // TB is the part of testing.TB that NewTestServer needs (so the package
 // does not link the testing package into the workato-fake command).
-type TB interface {
-	Helper()
-	Cleanup(func())
-}
+type TB = fakeapi.TB
 
 // NewTestServer starts a Server serving ws on the host of dataCenter for
 // the length of a test (t is usually a *testing.T) and returns it with the
@@ -240,9 +229,7 @@ type TB interface {
 func NewTestServer(t TB, ws Workspace, opts Options, dataCenter string) (*Server, string) {
 	t.Helper()
 	s := New(ws, opts)
-	url, stop := s.Start(dataCenter)
-	t.Cleanup(stop)
-	return s, url
+	return s, fakeapi.StartForTest(t, s.Handler(dataCenter))
 }
 
 // Faults returns the fault script applied before every handler, on every
@@ -369,19 +356,11 @@ func (s *Server) tooMany(w http.ResponseWriter, wait time.Duration) {
 	writeMessage(w, http.StatusTooManyRequests, msgTooMany)
 }
 
-// sleepCtx waits d or until ctx ends, reporting whether it waited fully.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
+// sleepCtx and retrySeconds are fakeapi's, under the names the handlers
+// use.
+var (
+	sleepCtx     = fakeapi.SleepCtx
+	retrySeconds = fakeapi.RetrySeconds
+)
 
 func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -2,7 +2,6 @@ package xerofake
 
 import (
 	"fmt"
-	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -130,13 +129,7 @@ func acceptsJSON(r *http.Request) bool {
 
 // retrySeconds renders d as Retry-After: whole seconds, rounded up, at
 // least 1.
-func retrySeconds(d time.Duration) string {
-	n := int64(math.Ceil(d.Seconds()))
-	if n < 1 {
-		n = 1
-	}
-	return strconv.FormatInt(n, 10)
-}
+var retrySeconds = fakeapi.RetryAfter
 
 // admit applies the rate limits for (client, tenant). On refusal it has
 // answered 429; otherwise the caller must call leave when done.

@@ -2,11 +2,9 @@ package xerofake
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -31,105 +29,82 @@ func Main(args []string, stdout io.Writer) error {
 }
 
 // Run runs the xero-fake command until ctx ends, then prints the request
-// counts to stdout. Flags:
+// counts to stdout. Besides fakeapi.RunMain's --addr, --ready-file (a
+// ReadyInfo) and --env-file (the BATON_* variables that point baton-xero's
+// Web-app flow at this fake, the token store beside the file), its flags
+// are:
 //
-//	--addr            listen address, loopback only (default 127.0.0.1:0)
 //	--dataset         demo or generate (default demo)
 //	--orgs, --users   sizes for --dataset generate (default 5 and 20)
 //	--seed            seed for --dataset generate (default 1)
-//	--ready-file      write a ReadyInfo JSON file here once listening
-//	--env-file        write the BATON_* variables that point baton-xero at this fake
 //	--minute-window   the rate limits' minute (default 1m)
 //	--access-ttl      access-token lifetime (default 30m)
 //	--refresh-grace   rotated refresh-token grace (default 30m)
 //	--latency         time every accounting call takes (default 0)
 func Run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("xero-fake", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	addr := fs.String("addr", "127.0.0.1:0", "listen address (loopback only)")
+	return fakeapi.RunMain(ctx, "xero-fake", args, stdout, defineFlags)
+}
+
+// defineFlags registers the fake's own flags and returns what builds the
+// fake from them.
+func defineFlags(fs *flag.FlagSet) func() (*fakeapi.Fake, error) {
 	dataset := fs.String("dataset", "demo", "dataset: demo or generate")
 	orgs := fs.Int("orgs", 5, "organisations for --dataset generate")
 	users := fs.Int("users", 20, "users per organisation for --dataset generate")
 	seed := fs.Int64("seed", 1, "seed for --dataset generate")
-	readyFile := fs.String("ready-file", "", "write connection details as JSON here once listening")
-	envFile := fs.String("env-file", "", "write BATON_* variables for baton-xero (Web-app flow, token store beside the file) here once listening")
 	minuteWindow := fs.Duration("minute-window", time.Minute, "length of the rate limits' minute")
 	accessTTL := fs.Duration("access-ttl", 30*time.Minute, "access-token lifetime")
 	refreshGrace := fs.Duration("refresh-grace", 30*time.Minute, "grace period of a rotated refresh token")
 	latency := fs.Duration("latency", 0, "time every accounting call takes")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("xero-fake: unexpected arguments %q", fs.Args())
-	}
-	if err := fakeapi.CheckLoopback(*addr); err != nil {
-		return fmt.Errorf("xero-fake: %w", err)
-	}
-
-	var ds Dataset
-	switch *dataset {
-	case "demo":
-		ds = Demo()
-	case "generate":
-		if *orgs < 1 || *users < 1 {
-			return fmt.Errorf("xero-fake: --orgs and --users must be at least 1")
+	return func() (*fakeapi.Fake, error) {
+		var ds Dataset
+		switch *dataset {
+		case "demo":
+			ds = Demo()
+		case "generate":
+			if *orgs < 1 || *users < 1 {
+				return nil, fmt.Errorf("--orgs and --users must be at least 1")
+			}
+			ds = Generate(*orgs, *users, *seed)
+		default:
+			return nil, fmt.Errorf("--dataset must be demo or generate, not %q", *dataset)
 		}
-		ds = Generate(*orgs, *users, *seed)
-	default:
-		return fmt.Errorf("xero-fake: --dataset must be demo or generate, not %q", *dataset)
+		s := New(ds, Options{MinuteWindow: *minuteWindow, AccessTTL: *accessTTL, RefreshGrace: *refreshGrace, Latency: *latency})
+		return &fakeapi.Fake{
+			Handler: s,
+			Ready: func(baseURL, envFile string) (any, string, error) {
+				info := ReadyInfo{BaseURL: baseURL}
+				for _, c := range ds.Clients {
+					switch {
+					case c.CustomConnection && info.CustomClientID == "":
+						info.CustomClientID, info.CustomClientSecret = c.ID, c.Secret
+					case !c.CustomConnection && info.WebClientID == "":
+						info.WebClientID, info.WebClientSecret = c.ID, c.Secret
+					}
+				}
+				if info.WebClientID != "" {
+					info.RefreshToken = s.IssueRefreshToken(info.WebClientID, "offline_access", "accounting.settings.read")
+				}
+				return info, info.env(filepath.Join(filepath.Dir(envFile), "token.json")), nil
+			},
+			Banner: func(baseURL string) string {
+				return fmt.Sprintf("xero-fake: serving %s dataset (%d organisations, %d connections) at %s",
+					*dataset, len(ds.Orgs), len(ds.Connections), baseURL)
+			},
+			Report: func(w io.Writer) {
+				fmt.Fprintf(w, "xero-fake: stopping; %d requests served\n%s", s.Requests().Total(), s.Requests().String())
+				grants := s.TokenRequests()
+				names := make([]string, 0, len(grants))
+				for g := range grants {
+					names = append(names, g)
+				}
+				sort.Strings(names)
+				for _, g := range names {
+					fmt.Fprintf(w, "%6d token grant_type=%s\n", grants[g], g)
+				}
+			},
+		}, nil
 	}
-
-	s := New(ds, Options{MinuteWindow: *minuteWindow, AccessTTL: *accessTTL, RefreshGrace: *refreshGrace, Latency: *latency})
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("xero-fake: %w", err)
-	}
-	baseURL, stop := fakeapi.Serve(ln, s)
-	defer stop()
-
-	info := ReadyInfo{BaseURL: baseURL}
-	for _, c := range ds.Clients {
-		switch {
-		case c.CustomConnection && info.CustomClientID == "":
-			info.CustomClientID, info.CustomClientSecret = c.ID, c.Secret
-		case !c.CustomConnection && info.WebClientID == "":
-			info.WebClientID, info.WebClientSecret = c.ID, c.Secret
-		}
-	}
-	if info.WebClientID != "" {
-		info.RefreshToken = s.IssueRefreshToken(info.WebClientID, "offline_access", "accounting.settings.read")
-	}
-	if *readyFile != "" {
-		b, err := json.MarshalIndent(info, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := fakeapi.WriteFileAtomic(*readyFile, append(b, '\n')); err != nil {
-			return err
-		}
-	}
-	if *envFile != "" {
-		if err := fakeapi.WriteFileAtomic(*envFile, []byte(info.env(filepath.Join(filepath.Dir(*envFile), "token.json")))); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(stdout, "xero-fake: serving %s dataset (%d organisations, %d connections) at %s\n",
-		*dataset, len(ds.Orgs), len(ds.Connections), baseURL)
-
-	<-ctx.Done()
-	stop()
-	fmt.Fprintf(stdout, "xero-fake: stopping; %d requests served\n%s", s.Requests().Total(), s.Requests().String())
-	grants := s.TokenRequests()
-	names := make([]string, 0, len(grants))
-	for g := range grants {
-		names = append(names, g)
-	}
-	sort.Strings(names)
-	for _, g := range names {
-		fmt.Fprintf(stdout, "%6d token grant_type=%s\n", grants[g], g)
-	}
-	return nil
 }
 
 // env renders the variables that run baton-xero's Web-app flow against

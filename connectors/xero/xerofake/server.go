@@ -1,11 +1,8 @@
 package xerofake
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -211,33 +208,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.router.ServeHTTP(w, r)
 }
 
-// Start serves on 127.0.0.1 at a random port. It returns the base URL
-// ("http://127.0.0.1:PORT", no trailing slash) and a stop function that
-// closes the listener and every connection and waits for the server to
-// finish. It panics when it cannot listen, like httptest.NewServer.
-func (s *Server) Start() (baseURL string, stop func()) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(fmt.Sprintf("xerofake: listening on loopback: %v", err))
-	}
-	return fakeapi.Serve(ln, s)
-}
+// Start serves on 127.0.0.1 at a random port (see fakeapi.Start). It
+// returns the base URL ("http://127.0.0.1:PORT", no trailing slash) and a
+// stop function that closes the listener and every connection.
+func (s *Server) Start() (baseURL string, stop func()) { return fakeapi.Start(s) }
 
 // TB is the part of testing.TB that NewTestServer needs (so the package
 // does not link the testing package into the xero-fake command).
-type TB interface {
-	Helper()
-	Cleanup(func())
-}
+type TB = fakeapi.TB
 
 // NewTestServer starts a Server for the length of a test (t is usually a
 // *testing.T) and returns it with its base URL.
 func NewTestServer(t TB, ds Dataset, opts Options) (*Server, string) {
 	t.Helper()
 	s := New(ds, opts)
-	url, stop := s.Start()
-	t.Cleanup(stop)
-	return s, url
+	return s, fakeapi.StartForTest(t, s)
 }
 
 // IssueRefreshToken returns a refresh token for clientID as if the web-app
@@ -316,25 +301,8 @@ func randToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-// sleepCtx waits d or until ctx ends, reporting whether it waited fully.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
+// newUUID and sleepCtx are fakeapi's, under the names the handlers use.
+var (
+	newUUID  = fakeapi.NewUUID
+	sleepCtx = fakeapi.SleepCtx
+)

@@ -1,16 +1,18 @@
-package workatofake
+// This file holds the sliding-window rate counter, for vendors whose
+// per-minute limits are best read as "at most N in any minute".
+package fakeapi
 
 import (
 	"sync"
 	"time"
 )
 
-// slidingWindow allows at most limit calls per key in any span of window:
+// SlidingWindow allows at most limit calls per key in any span of window:
 // a call is refused while limit calls were accepted in the window that ends
-// now. Refused calls are not counted. (fakeapi's FixedWindow resets all at
-// once; Workato's per-minute limits are modelled as a sliding minute, the
-// stricter reading.) It is safe for concurrent use.
-type slidingWindow struct {
+// now. Refused calls are not counted. (FixedWindow resets all at once; a
+// sliding window is the stricter reading of a per-minute limit.) It is safe
+// for concurrent use.
+type SlidingWindow struct {
 	limit  int
 	window time.Duration
 	now    func() time.Time
@@ -19,13 +21,18 @@ type slidingWindow struct {
 	hits map[string][]time.Time // accepted calls, oldest first, at most limit
 }
 
-func newSlidingWindow(limit int, window time.Duration, now func() time.Time) *slidingWindow {
-	return &slidingWindow{limit: limit, window: window, now: now, hits: make(map[string][]time.Time)}
+// NewSlidingWindow allows limit calls per key in any window. now defaults
+// to time.Now.
+func NewSlidingWindow(limit int, window time.Duration, now func() time.Time) *SlidingWindow {
+	if now == nil {
+		now = time.Now
+	}
+	return &SlidingWindow{limit: limit, window: window, now: now, hits: make(map[string][]time.Time)}
 }
 
 // Allow counts a call for key when the window has room; otherwise it
 // reports how long until the oldest counted call leaves the window.
-func (l *slidingWindow) Allow(key string) (ok bool, retryAfter time.Duration) {
+func (l *SlidingWindow) Allow(key string) (ok bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -45,14 +52,4 @@ func (l *slidingWindow) Allow(key string) (ok bool, retryAfter time.Duration) {
 	}
 	l.hits[key] = append(h, now)
 	return true, 0
-}
-
-// retrySeconds renders d as a Retry-After value: whole seconds, rounded up,
-// at least 1.
-func retrySeconds(d time.Duration) int {
-	s := int((d + time.Second - 1) / time.Second)
-	if s < 1 {
-		s = 1
-	}
-	return s
 }
