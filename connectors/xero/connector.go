@@ -194,8 +194,17 @@ func (c *Connector) Validate(ctx context.Context) (annotations.Annotations, erro
 	if c.tenants == nil {
 		return nil, errors.New("xero: connector is not configured")
 	}
-	if _, err := c.tenants.connections(ctx, "", true); err != nil {
+	if err := c.tenants.validate(ctx); err != nil {
 		return nil, err
 	}
 	return nil, nil
+}
+
+// Close cancels the reads of the sync in progress and waits for them, so
+// nothing outlives the connector (baton-sdk calls it on shutdown).
+func (c *Connector) Close(context.Context) error {
+	if c.tenants != nil {
+		c.tenants.close()
+	}
+	return nil
 }

@@ -37,7 +37,7 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	conns, err := s.tenants.connections(ctx, attrs.SyncID, false)
+	conns, err := s.tenants.connections(ctx, attrs.SyncID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -54,11 +54,11 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	for i, c := range page {
 		ids[i] = c.TenantID
 	}
-	s.tenants.prefetch(ctx, ids)
+	s.tenants.prefetch(attrs.SyncID, ids)
 
 	out := make([]*v2.Resource, 0, len(page))
 	for _, c := range page {
-		org, err := s.tenants.organisation(ctx, c.TenantID)
+		org, err := s.tenants.organisation(ctx, attrs.SyncID, c.TenantID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -126,9 +126,8 @@ func (s *orgSyncer) Entitlements(_ context.Context, r *v2.Resource, _ resource.S
 }
 
 func (s *orgSyncer) Grants(ctx context.Context, r *v2.Resource, attrs resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
-	s.tenants.begin(attrs.SyncID)
 	tenantID := r.GetId().GetResource()
-	users, err := s.tenants.usersOf(ctx, tenantID)
+	users, err := s.tenants.usersOf(ctx, attrs.SyncID, tenantID)
 	if err != nil {
 		return nil, nil, err
 	}

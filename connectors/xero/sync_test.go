@@ -4,11 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/accessgov/baton-connectors/connectors/xero"
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
@@ -20,7 +21,7 @@ const marker = "BATON_XERO_TEST_MAIN"
 
 func TestMain(m *testing.M) {
 	connectortest.MainAs(marker, func() { xero.Main(context.Background(), "test") })
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 // env is one fake Xero, served on loopback, with what a test needs to run
