@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
@@ -139,7 +140,7 @@ func invalid(err error) error {
 	if _, ok := status.FromError(err); ok && status.Code(err) != codes.Unknown {
 		return err
 	}
-	return status.Error(codes.InvalidArgument, "xero: "+err.Error())
+	return status.Error(codes.InvalidArgument, "xero: "+strings.TrimPrefix(err.Error(), "xero: "))
 }
 
 // New builds the connector. It makes no network call: tokens are fetched

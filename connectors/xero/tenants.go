@@ -99,7 +99,7 @@ func (t *tenants) connections(ctx context.Context, syncID string) ([]xeroapi.Con
 func (t *tenants) readConnections(ctx context.Context) ([]xeroapi.Connection, error) {
 	all, err := t.api.ListConnections(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("xero: %w", err)
+		return nil, err
 	}
 	return t.filter(all)
 }
@@ -172,21 +172,9 @@ func (t *tenants) usersOf(ctx context.Context, syncID, tenantID string) ([]xeroa
 }
 
 func (t *tenants) readOrganisation(id string) func(context.Context) (*xeroapi.Organisation, error) {
-	return func(ctx context.Context) (*xeroapi.Organisation, error) {
-		org, err := t.api.GetOrganisation(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("xero: %w", err)
-		}
-		return org, nil
-	}
+	return func(ctx context.Context) (*xeroapi.Organisation, error) { return t.api.GetOrganisation(ctx, id) }
 }
 
 func (t *tenants) readUsers(id string) func(context.Context) ([]xeroapi.User, error) {
-	return func(ctx context.Context) ([]xeroapi.User, error) {
-		users, err := t.api.ListUsers(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("xero: %w", err)
-		}
-		return users, nil
-	}
+	return func(ctx context.Context) ([]xeroapi.User, error) { return t.api.ListUsers(ctx, id) }
 }

@@ -8,9 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	"github.com/accessgov/baton-connectors/internal/httpx"
 	"github.com/accessgov/baton-connectors/internal/ratelimit"
 )
@@ -127,66 +124,4 @@ func (c *Client) get(ctx context.Context, route, tenantID string, out any) error
 	h := http.Header{}
 	h.Set(TenantHeader, tenantID)
 	return c.http.GetJSON(ctx, c.base+route, h, out)
-}
-
-// problem is Xero's problem-JSON error body (401, 403).
-type problem struct {
-	Title  string `json:"Title"`
-	Detail string `json:"Detail"`
-}
-
-// explain adds what the user should do to the errors Xero gives for setup
-// problems. The gRPC code of err is kept.
-func explain(err error, op, tenantID string) error {
-	where := op
-	if tenantID != "" {
-		where = fmt.Sprintf("%s for tenant %s", op, tenantID)
-	}
-	var se *httpx.StatusError
-	if !errors.As(err, &se) {
-		return fmt.Errorf("%s: %w", where, err)
-	}
-	var p problem
-	_ = json.Unmarshal([]byte(se.Body), &p) // error bodies may be plain text or XML
-	hint := ""
-	switch {
-	case se.StatusCode == http.StatusUnauthorized && strings.HasPrefix(p.Detail, "TokenExpired"):
-		hint = "the access token expired and could not be renewed; check the credentials"
-	case se.StatusCode == http.StatusUnauthorized:
-		hint = "Xero refused the access token (AuthorizationUnsuccessful): it lacks the accounting.settings.read scope, " +
-			"the organisation was disconnected, or the token was revoked; re-authorise the app (baton-xero login) or check --xero-scopes"
-	case se.StatusCode == http.StatusForbidden:
-		hint = "the organisation is not connected to this app (AuthenticationUnsuccessful); reconnect it in Xero, " +
-			"or leave it out with --xero-tenant-ids"
-	}
-	if hint != "" && se.Msg == "" {
-		se.Msg = hint
-	}
-	return fmt.Errorf("%s: %w", where, err)
-}
-
-// MalformedError says a 2xx answer did not have the shape Xero documents.
-// It is never retried and never read as an empty result.
-type MalformedError struct {
-	Op, TenantID string
-	Err          error
-}
-
-func (e *MalformedError) Error() string {
-	if e.TenantID != "" {
-		return fmt.Sprintf("%s for tenant %s: unexpected response from Xero: %v", e.Op, e.TenantID, e.Err)
-	}
-	return fmt.Sprintf("%s: unexpected response from Xero: %v", e.Op, e.Err)
-}
-
-func (e *MalformedError) Unwrap() error { return e.Err }
-
-// GRPCStatus makes the sync fail rather than retry: a malformed answer does
-// not heal by asking again.
-func (e *MalformedError) GRPCStatus() *status.Status {
-	return status.New(codes.Internal, "xero: "+e.Error())
-}
-
-func malformed(op, tenantID string, err error) error {
-	return &MalformedError{Op: op, TenantID: tenantID, Err: err}
 }
