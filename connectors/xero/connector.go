@@ -74,6 +74,8 @@ type Settings struct {
 	APIURL      string
 	IdentityURL string
 	TenantIDs   []string
+	// RequireAll makes an unreachable organisation fail the sync.
+	RequireAll bool
 }
 
 // Resolve reads the secrets (flag, BATON_* variable or file) and checks the
@@ -91,7 +93,7 @@ func Resolve(cfg *config.Xero) (*Settings, error) {
 	if err != nil {
 		return nil, invalid(err)
 	}
-	s := &Settings{APIURL: xeroapi.DefaultBaseURL, TenantIDs: cfg.XeroTenantIds}
+	s := &Settings{APIURL: xeroapi.DefaultBaseURL, TenantIDs: cfg.XeroTenantIds, RequireAll: cfg.XeroRequireAllOrganisations}
 	if cfg.XeroApiUrl != "" {
 		if s.APIURL, err = baseurl.Parse("xero-api-url", cfg.XeroApiUrl); err != nil {
 			return nil, invalid(err)
@@ -168,8 +170,8 @@ func New(ctx context.Context, cfg *config.Xero, version string) (*Connector, err
 		LimitHeader:  "X-Rate-Limit-Problem",
 		Logger:       log,
 	})
-	log.Info("xero: connector configured", zap.Stringer("auth_mode", s.Mode), zap.Int("tenant_allow_list", len(s.TenantIDs)))
-	return &Connector{tenants: newTenants(xeroapi.New(apiHTTP, s.APIURL), s.TenantIDs, log), log: log}, nil
+	log.Info("xero: connector configured", zap.Stringer("auth_mode", s.Mode), zap.Int("tenant_allow_list", len(s.TenantIDs)), zap.Bool("require_all_organisations", s.RequireAll))
+	return &Connector{tenants: newTenants(xeroapi.New(apiHTTP, s.APIURL), s.TenantIDs, s.RequireAll, log), log: log}, nil
 }
 
 // ResourceSyncers returns one syncer per resource type.

@@ -58,9 +58,12 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 
 	out := make([]*v2.Resource, 0, len(page))
 	for _, c := range page {
-		org, err := s.tenants.organisation(ctx, attrs.SyncID, c.TenantID)
+		org, ok, err := s.tenants.whole(ctx, attrs.SyncID, c)
 		if err != nil {
 			return nil, nil, err
+		}
+		if !ok {
+			continue // skipped as a whole, and logged
 		}
 		r, err := orgResource(c, org)
 		if err != nil {
@@ -71,6 +74,8 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	next := ""
 	if end < len(conns) {
 		next = strconv.Itoa(end)
+	} else if err := s.tenants.finish(attrs.SyncID, len(conns)); err != nil {
+		return nil, nil, err
 	}
 	return out, &resource.SyncOpResults{NextPageToken: next}, nil
 }

@@ -6,6 +6,7 @@ package xero
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -54,10 +55,13 @@ type tenants struct {
 
 	loads     *syncload.Loader
 	validated syncload.Reuse[[]xeroapi.Connection] // Validate's answer, for the next sync
+
+	requireAll bool    // an unreachable organisation fails the sync (--xero-require-all-organisations)
+	skips      skipLog // organisations left out of the current sync
 }
 
-func newTenants(a api, allow []string, log *zap.Logger) *tenants {
-	t := &tenants{api: a, log: log, loads: syncload.New(prefetchWorkers)}
+func newTenants(a api, allow []string, requireAll bool, log *zap.Logger) *tenants {
+	t := &tenants{api: a, log: log, loads: syncload.New(prefetchWorkers), requireAll: requireAll}
 	if len(allow) > 0 {
 		t.allow = make(map[string]bool, len(allow))
 		for _, id := range allow {
@@ -166,9 +170,25 @@ func (t *tenants) organisation(ctx context.Context, syncID, tenantID string) (*x
 	return syncload.Get(ctx, t.loads, syncID, keyOrgPrefix+tenantID, t.readOrganisation(tenantID))
 }
 
-// usersOf returns the tenant's users, read once per sync.
+// usersOf returns the users of a tenant already listed, read once per sync.
 func (t *tenants) usersOf(ctx context.Context, syncID, tenantID string) ([]xeroapi.User, error) {
-	return syncload.Get(ctx, t.loads, syncID, keyUsersPrefix+tenantID, t.readUsers(tenantID))
+	users, err := syncload.Get(ctx, t.loads, syncID, keyUsersPrefix+tenantID, t.readUsers(tenantID))
+	return users, afterListed(tenantID, err)
+}
+
+// whole reads an organisation's profile and users, both, before it is
+// written to the sync, so an organisation is there with all its users or
+// not at all. ok is false when it is skipped (see skipOrFail).
+func (t *tenants) whole(ctx context.Context, syncID string, c xeroapi.Connection) (org *xeroapi.Organisation, ok bool, err error) {
+	org, orgErr := t.organisation(ctx, syncID, c.TenantID)
+	_, usersErr := syncload.Get(ctx, t.loads, syncID, keyUsersPrefix+c.TenantID, t.readUsers(c.TenantID))
+	switch err := t.skipOrFail(syncID, c, orgErr, usersErr); {
+	case errors.Is(err, errSkipped):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, err
+	}
+	return org, true, nil
 }
 
 func (t *tenants) readOrganisation(id string) func(context.Context) (*xeroapi.Organisation, error) {

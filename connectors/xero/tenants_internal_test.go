@@ -40,7 +40,7 @@ func TestTenants_NewSyncCancelsOldLoads(t *testing.T) {
 	rt := fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
 	tok := fetchToken(t, srv.URL, rt)
 	h := httpx.New(httpx.Options{Service: "xero", TokenSource: oauth2.StaticTokenSource(tok)})
-	tn := newTenants(xeroapi.New(h, srv.URL), nil, zap.NewNop())
+	tn := newTenants(xeroapi.New(h, srv.URL), nil, false, zap.NewNop())
 	defer tn.close()
 
 	ctx := context.Background()
@@ -67,7 +67,7 @@ func TestTenants_ValidateAnswerReusedOnce(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	tok := fetchToken(t, srv.URL, fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read"))
-	tn := newTenants(xeroapi.New(httpx.New(httpx.Options{Service: "xero", TokenSource: oauth2.StaticTokenSource(tok)}), srv.URL), nil, zap.NewNop())
+	tn := newTenants(xeroapi.New(httpx.New(httpx.Options{Service: "xero", TokenSource: oauth2.StaticTokenSource(tok)}), srv.URL), nil, false, zap.NewNop())
 	defer tn.close()
 	ctx := context.Background()
 	if err := tn.validate(ctx); err != nil {
