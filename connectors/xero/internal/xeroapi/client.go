@@ -55,15 +55,15 @@ func (c *Client) ListConnections(ctx context.Context) ([]Connection, error) {
 	if err := c.http.GetJSON(ctx, c.base+RouteConnections, nil, &raw); err != nil {
 		return nil, explain(err, "list connections", "")
 	}
-	if err := json.Unmarshal(raw, &conns); err != nil {
-		return nil, malformed("list connections", "", err)
+	if err := decode(raw, &conns); err != nil {
+		return nil, malformed("list connections", RouteConnections, "", err)
 	}
 	if conns == nil {
-		return nil, malformed("list connections", "", errors.New("body is not a JSON array"))
+		return nil, malformed("list connections", RouteConnections, "", errors.New("body is not a JSON array"))
 	}
 	for i, conn := range conns {
 		if conn.TenantID == "" {
-			return nil, malformed("list connections", "", fmt.Errorf("connection %d has no tenantId", i))
+			return nil, malformed("list connections", RouteConnections, "", fmt.Errorf("connection %d has no tenantId", i))
 		}
 	}
 	return conns, nil
@@ -77,14 +77,14 @@ type organisationsEnvelope struct {
 func (c *Client) GetOrganisation(ctx context.Context, tenantID string) (*Organisation, error) {
 	var env organisationsEnvelope
 	if err := c.get(ctx, RouteOrganisation, tenantID, &env); err != nil {
-		return nil, explain(err, "get organisation", tenantID)
+		return nil, malformedOr(explain(err, "get organisation", tenantID), "get organisation", RouteOrganisation, tenantID)
 	}
 	if env.Organisations == nil {
-		return nil, malformed("get organisation", tenantID, errors.New("response has no Organisations array"))
+		return nil, malformed("get organisation", RouteOrganisation, tenantID, errors.New("response has no Organisations array"))
 	}
 	orgs := *env.Organisations
 	if len(orgs) != 1 {
-		return nil, malformed("get organisation", tenantID, fmt.Errorf("got %d organisations, want 1", len(orgs)))
+		return nil, malformed("get organisation", RouteOrganisation, tenantID, fmt.Errorf("got %d organisations, want 1", len(orgs)))
 	}
 	org := orgs[0]
 	if org.OrganisationID == "" {
@@ -102,14 +102,14 @@ type usersEnvelope struct {
 func (c *Client) ListUsers(ctx context.Context, tenantID string) ([]User, error) {
 	var env usersEnvelope
 	if err := c.get(ctx, RouteUsers, tenantID, &env); err != nil {
-		return nil, explain(err, "list users", tenantID)
+		return nil, malformedOr(explain(err, "list users", tenantID), "list users", RouteUsers, tenantID)
 	}
 	if env.Users == nil {
-		return nil, malformed("list users", tenantID, errors.New("response has no Users array"))
+		return nil, malformed("list users", RouteUsers, tenantID, errors.New("response has no Users array"))
 	}
 	for i, u := range *env.Users {
 		if u.UserID == "" {
-			return nil, malformed("list users", tenantID, fmt.Errorf("user %d has no UserID", i))
+			return nil, malformed("list users", RouteUsers, tenantID, fmt.Errorf("user %d has no UserID", i))
 		}
 	}
 	return *env.Users, nil
@@ -123,5 +123,30 @@ func (c *Client) get(ctx context.Context, route, tenantID string, out any) error
 	)
 	h := http.Header{}
 	h.Set(TenantHeader, tenantID)
-	return c.http.GetJSON(ctx, c.base+route, h, out)
+	var raw json.RawMessage
+	if err := c.http.GetJSON(ctx, c.base+route, h, &raw); err != nil {
+		return err
+	}
+	if err := decode(raw, out); err != nil {
+		return &decodeError{err: err}
+	}
+	return nil
+}
+
+// decodeError is a body that was read whole but does not fit the shape
+// Xero documents; malformedOr turns it into a MalformedError.
+type decodeError struct{ err error }
+
+func (e *decodeError) Error() string { return e.err.Error() }
+
+func (e *decodeError) Unwrap() error { return e.err }
+
+// malformedOr returns a MalformedError for op when err is a decodeError,
+// err otherwise.
+func malformedOr(err error, op, route, tenantID string) error {
+	var de *decodeError
+	if errors.As(err, &de) {
+		return malformed(op, route, tenantID, de.err)
+	}
+	return err
 }

@@ -59,15 +59,15 @@ func explain(err error, op, tenantID string) error {
 // MalformedError says a 2xx answer did not have the shape Xero documents.
 // It is never retried and never read as an empty result.
 type MalformedError struct {
-	Op, TenantID string
-	Err          error
+	Op, Route, TenantID string
+	Err                 error
 }
 
 func (e *MalformedError) Error() string {
 	if e.TenantID != "" {
-		return fmt.Sprintf("%s%s for tenant %s: unexpected response from Xero: %s", servicePrefix, e.Op, e.TenantID, withoutPrefix(e.Err))
+		return fmt.Sprintf("%s%s for tenant %s: unexpected response from Xero to GET %s: %s", servicePrefix, e.Op, e.TenantID, e.Route, withoutPrefix(e.Err))
 	}
-	return fmt.Sprintf("%s%s: unexpected response from Xero: %s", servicePrefix, e.Op, withoutPrefix(e.Err))
+	return fmt.Sprintf("%s%s: unexpected response from Xero to GET %s: %s", servicePrefix, e.Op, e.Route, withoutPrefix(e.Err))
 }
 
 func (e *MalformedError) Unwrap() error { return e.Err }
@@ -78,8 +78,8 @@ func (e *MalformedError) GRPCStatus() *status.Status {
 	return status.New(codes.Internal, e.Error())
 }
 
-func malformed(op, tenantID string, err error) error {
-	return &MalformedError{Op: op, TenantID: tenantID, Err: err}
+func malformed(op, route, tenantID string, err error) error {
+	return &MalformedError{Op: op, Route: route, TenantID: tenantID, Err: err}
 }
 
 // OpError is a failed call: Where names the operation and the tenant
