@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
+
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
 	"github.com/accessgov/baton-connectors/internal/connectortest"
 	"github.com/accessgov/baton-connectors/internal/fakeapi"
@@ -102,7 +104,7 @@ func TestSync_RevokedRefreshToken(t *testing.T) {
 	e.fake.RevokeRefreshToken(rt)
 	out := e.c1z("sync")
 	start := time.Now()
-	res := e.run(1, e.webArgs(out, rt)...)
+	res := e.run(int(codes.Unauthenticated), e.webArgs(out, rt)...)
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("time to fail on a revoked refresh token: got %v, want under 30s", d)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
+
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
 	"github.com/accessgov/baton-connectors/internal/fakeapi"
 )
@@ -65,7 +67,7 @@ func TestSync_DailyLimit(t *testing.T) {
 	})
 	out := e.c1z("sync")
 	start := time.Now()
-	res := e.run(1, e.webArgs(out, rt)...)
+	res := e.run(int(codes.ResourceExhausted), e.webArgs(out, rt)...)
 	if d := time.Since(start); d > 60*time.Second {
 		t.Errorf("time to stop on the daily limit: got %v, want well under a minute", d)
 	}
@@ -81,7 +83,7 @@ func TestSync_MalformedJSON(t *testing.T) {
 			rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
 			e.fake.Faults().Add(fakeapi.Fault{Route: route, Times: 1000, Malformed: true})
 			out := e.c1z("sync")
-			res := e.run(1, e.webArgs(out, rt)...)
+			res := runAs(t, int(codes.Internal), e.webArgs(out, rt)...)
 			mustContain(t, "stderr", res.Stderr, "JSON")
 			assertNoFinishedSync(t, out)
 		})
@@ -95,7 +97,7 @@ func TestSync_ServerErrorsThatDoNotHeal(t *testing.T) {
 	rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
 	e.fake.Faults().Add(fakeapi.Fault{Route: "GET /api.xro/2.0/Users", Times: 100000, Status: http.StatusInternalServerError, Body: "boom"})
 	out := e.c1z("sync")
-	res := e.run(1, e.webArgs(out, rt)...)
+	res := e.run(int(codes.Aborted), e.webArgs(out, rt)...)
 	mustContain(t, "stderr", res.Stderr, "500")
 	assertNoFinishedSync(t, out)
 }
@@ -137,7 +139,7 @@ func TestSync_WronglyTypedField(t *testing.T) {
 			e.fake.Faults().Add(fakeapi.Fault{Route: tt.route, Times: 1000, Status: http.StatusOK, Header: jsonHeader, Body: tt.body})
 			out := e.c1z("sync")
 			start := time.Now()
-			res := e.run(1, e.webArgs(out, rt)...)
+			res := runAs(t, int(codes.Internal), e.webArgs(out, rt)...)
 			if d := time.Since(start); d > 30*time.Second {
 				t.Errorf("time to fail: got %v, want well under 30s (no retry)", d)
 			}

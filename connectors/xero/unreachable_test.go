@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/grpc/codes"
+
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
 )
 
@@ -67,7 +69,7 @@ func TestSync_UnreachableOrganisation(t *testing.T) {
 		gone := organisations(e.ds)[1]
 		e.fake.CutOffAfterConnections(gone, http.StatusForbidden, xerofake.RouteUsers)
 		out := e.c1z("sync")
-		res := e.run(1, e.webArgs(out, rt, "--xero-require-all-organisations")...)
+		res := runAs(t, int(codes.FailedPrecondition), e.webArgs(out, rt, "--xero-require-all-organisations")...)
 		mustContain(t, "stderr", res.Stderr, gone, "--xero-require-all-organisations", "baton-xero login")
 		assertNoFinishedSync(t, out)
 	})
