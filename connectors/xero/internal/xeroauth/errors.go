@@ -81,7 +81,7 @@ func tokenEndpointError(g grant, tokenFile string, err error, secrets ...string)
 					"or was already rotated by another process (or a lost or restored-from-backup token file). "+
 					"Get a new one: run `baton-xero login` (or re-authorise the Web app), then set %s to the file it wrote "+
 					"or %s to the new refresh token; the token file in use is %q",
-				detail, flagRef(flagTokenFile), flagRef(flagRefreshToken), tokenFile)
+				detail, flagRef(flagTokenStore), flagRef(flagRefreshToken), tokenFile)
 		case grantAuthorizationCode:
 			return newError(codes.Unauthenticated, err,
 				"xero: the authorisation code was rejected (%s): it expires quickly and works once; run `baton-xero login` again", detail)
@@ -94,7 +94,7 @@ func tokenEndpointError(g grant, tokenFile string, err error, secrets ...string)
 		if g == grantClientCredentials {
 			return newError(codes.PermissionDenied, err,
 				"xero: this app may not use client credentials (%s): only a Xero Custom Connection can; "+
-					"for a Web app run `baton-xero login` and set %s", detail, flagRef(flagTokenFile))
+					"for a Web app run `baton-xero login` and set %s", detail, flagRef(flagTokenStore))
 		}
 		return newError(codes.PermissionDenied, err, "xero: the app is not authorised for this grant (%s)", detail)
 	case "invalid_scope":

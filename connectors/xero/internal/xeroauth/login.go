@@ -174,7 +174,7 @@ func Login(ctx context.Context, lc LoginConfig) (*oauth2.Token, error) {
 	}
 	out.printf("\nSaved the token to %s (refresh token fingerprint %s).\n"+
 		"Run the connector with %s pointing at this file. The refresh token rotates on every use and\n"+
-		"expires after 60 days unused.\n", lc.TokenFile, fingerprint(tok.RefreshToken), flagRef(flagTokenFile))
+		"expires after 60 days unused.\n", lc.TokenFile, fingerprint(tok.RefreshToken), flagRef(flagTokenStore))
 	return tok, nil
 }
 
@@ -187,7 +187,7 @@ func (lc LoginConfig) validate() error {
 		missing = append(missing, flagRef(flagClientSecret))
 	}
 	if lc.TokenFile == "" {
-		missing = append(missing, flagRef(flagTokenFile))
+		missing = append(missing, flagRef(flagTokenStore))
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("xero login: set %s (the Web app's client id and secret, and where to save the token)", strings.Join(missing, ", "))

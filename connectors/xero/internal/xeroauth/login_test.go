@@ -343,11 +343,11 @@ func TestLogin_Errors(t *testing.T) {
 	}{
 		{
 			name: "missing everything", lc: LoginConfig{},
-			wantErr: []string{"--xero-client-id (BATON_XERO_CLIENT_ID)", "--xero-client-secret", "--token-file"},
+			wantErr: []string{"--xero-client-id (BATON_XERO_CLIENT_ID)", "--xero-client-secret", "--xero-token-store"},
 		},
 		{
 			name: "missing token file", lc: LoginConfig{ClientID: "id", ClientSecret: "SECRET-X"},
-			wantErr: []string{"--token-file (BATON_TOKEN_FILE)"},
+			wantErr: []string{"--xero-token-store (BATON_XERO_TOKEN_STORE)"},
 		},
 		{
 			name: "bad redirect", lc: LoginConfig{ClientID: "id", ClientSecret: "SECRET-X", TokenFile: "t.json", RedirectURI: "localhost:8080"},

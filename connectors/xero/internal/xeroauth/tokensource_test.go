@@ -423,7 +423,7 @@ func TestRefreshSource_Token_Errors(t *testing.T) {
 			name:     "invalid_grant",
 			setup:    func(f *fakeIdP, c *Config, _ string) { c.RefreshToken = "RT-REVOKED-" + randHex() },
 			wantCode: codes.Unauthenticated,
-			wantErr:  []string{"refresh token was rejected by Xero", "60 days", "another process", "`baton-xero login`", "--token-file", "--refresh-token"},
+			wantErr:  []string{"refresh token was rejected by Xero", "60 days", "another process", "`baton-xero login`", "--xero-token-store (BATON_XERO_TOKEN_STORE)", "--refresh-token"},
 		},
 		{
 			name: "invalid_client",
