@@ -8,6 +8,12 @@
 // that rotates on every use (as Xero's does) must be spent by one process at
 // a time, and the new one saved before anyone else reads the file.
 //
+// Load, Save and Lock refuse what others could read or swap (checks.go): a
+// symbolic link (opened with O_NOFOLLOW), a token file readable or writable
+// by group or others, a directory others can write to, and a file over
+// MaxFileSize. The lock is flock(2): it holds on local and block volumes (a
+// Kubernetes PVC, ReadWriteOnce), not on NFS without lock support.
+//
 // Errors name the file but never include its content. Connectors and cmd may
 // import this package.
 package tokenstore
@@ -44,7 +50,7 @@ func (s *Store) Load() (*oauth2.Token, error) {
 	if s.Path == "" {
 		return nil, errors.New("tokenstore: load: no path set")
 	}
-	b, err := os.ReadFile(s.Path)
+	b, err := openFile(s.Path)
 	if err != nil {
 		return nil, fmt.Errorf("tokenstore: load: %w", err)
 	}
@@ -104,6 +110,9 @@ func (s *Store) Save(tok *oauth2.Token) (err error) {
 	dir := filepath.Dir(s.Path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("tokenstore: save %s: create directory: %w", s.Path, err)
+	}
+	if err := checkDir(dir); err != nil {
+		return fmt.Errorf("tokenstore: save: %w", err)
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(s.Path)+".tmp-*")
 	if err != nil {
