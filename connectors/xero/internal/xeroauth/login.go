@@ -165,7 +165,7 @@ func Login(ctx context.Context, lc LoginConfig) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xero login: save token: %w", err)
 	}
-	err = store.Save(tok)
+	err = store.SaveWithOrigin(tok, tokenstore.Origin(tok.RefreshToken))
 	if uerr := unlock(); err == nil && uerr != nil {
 		err = uerr
 	}

@@ -213,7 +213,7 @@ func (s *refreshSource) renew() (*oauth2.Token, error) {
 		}
 	}()
 
-	stored, err := s.store.Load()
+	stored, origin, err := s.store.LoadWithOrigin()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		stored = nil
@@ -221,6 +221,7 @@ func (s *refreshSource) renew() (*oauth2.Token, error) {
 		return nil, newError(codes.FailedPrecondition, err,
 			"xero: %v; set %s again or run `baton-xero login`", err, flagRef(flagRefreshToken))
 	}
+	stored, origin = s.chain(stored, origin)
 
 	now := s.now()
 	if stored != nil && fresh(stored, now) && stored.AccessToken != s.rejected {
@@ -253,7 +254,7 @@ func (s *refreshSource) renew() (*oauth2.Token, error) {
 		tok.RefreshToken = rt // not rotated this time; keep the one that works
 	}
 	tok = clone(tok) // drop x/oauth2's raw response before keeping it
-	if err := s.store.Save(tok); err != nil {
+	if err := s.store.SaveWithOrigin(tok, origin); err != nil {
 		// Xero lets the previous refresh token be retried for 30 minutes,
 		// and the file still holds it, so failing now loses nothing yet.
 		return nil, newError(codes.FailedPrecondition, err,
@@ -268,6 +269,30 @@ func (s *refreshSource) renew() (*oauth2.Token, error) {
 		zap.String("access_token_fp", fingerprint(tok.AccessToken)),
 		zap.Time("expiry", tok.Expiry))
 	return tok, nil
+}
+
+// chain decides which token chain to continue. The stored token wins over
+// the configured --refresh-token (it is newer in the same chain) unless the
+// file records that its chain grew from a different first token: then the
+// configured one was given on purpose (a new login) and starts a new chain.
+// A file without an origin (written by an older version) keeps winning, and
+// from now on records the configured token as its origin.
+func (s *refreshSource) chain(stored *oauth2.Token, origin string) (*oauth2.Token, string) {
+	configured := tokenstore.Origin(s.flagRT)
+	switch {
+	case stored == nil || origin == "":
+		if origin == "" {
+			origin = configured
+		}
+		return stored, origin
+	case configured == "" || configured == origin || s.flagRT == stored.RefreshToken:
+		return stored, origin
+	}
+	s.log.Info("xero: a new "+flagRef(flagRefreshToken)+" was given: starting a new token chain",
+		zap.String("token_file", s.store.Path),
+		zap.String("file_refresh_token_fp", fingerprint(stored.RefreshToken)),
+		zap.String("flag_refresh_token_fp", fingerprint(s.flagRT)))
+	return nil, configured
 }
 
 func (s *refreshSource) Invalidate(tok *oauth2.Token) {
