@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 	"google.golang.org/grpc/codes"
@@ -110,14 +112,14 @@ func tokenEndpointError(g grant, tokenFile string, err error, secrets ...string)
 }
 
 // redact removes secrets from text the server sent back, flattens it to
-// one line and bounds its length.
+// one line without control characters and bounds its length.
 func redact(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}
 	}
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(Printable(s)), " ")
 	if len(s) > 200 {
 		s = s[:200] + "…"
 	}
@@ -133,4 +135,17 @@ func fingerprint(tok string) string {
 	sum := sha256.Sum256([]byte(tok))
 	h := hex.EncodeToString(sum[:])
 	return h[len(h)-4:]
+}
+
+// Printable returns s safe to print on a terminal: control characters
+// (escape sequences, carriage returns, NUL) and invisible formatting runes
+// (bidirectional overrides) become spaces, so text a vendor sent cannot
+// rewrite what the user sees.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, s)
 }

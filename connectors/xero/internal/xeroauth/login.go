@@ -70,7 +70,15 @@ func Login(ctx context.Context, lc LoginConfig) (*oauth2.Token, error) {
 
 	redirect, err := url.Parse(lc.RedirectURI)
 	if err != nil || (redirect.Scheme != "https" && redirect.Scheme != "http") || redirect.Host == "" {
-		return nil, fmt.Errorf("xero login: redirect URI %q must be an absolute http(s) URL", lc.RedirectURI)
+		return nil, fmt.Errorf("xero login: redirect URI %q must be an absolute http(s) URL", Printable(lc.RedirectURI))
+	}
+	if !loopbackHost(redirect.Hostname()) {
+		return nil, fmt.Errorf("xero login: redirect URI %q must point at this machine's loopback (localhost, 127.0.0.1 or [::1]): "+
+			"the one-time code must not travel over the network", Printable(lc.RedirectURI))
+	}
+	if host, _, err := net.SplitHostPort(lc.ListenAddr); err != nil || !loopbackHost(host) {
+		return nil, fmt.Errorf("xero login: --listen %q must be a loopback host:port (for example 127.0.0.1:8080), "+
+			"so nothing else on the network can deliver or read the redirect", Printable(lc.ListenAddr))
 	}
 
 	// Fail on an unwritable token file now, not after the user has
@@ -240,7 +248,12 @@ type arrival struct {
 // the redirect is not ours (ignore it and keep waiting).
 func checkRedirect(q url.Values, state string) (a arrival, reject error) {
 	got := q.Get("state")
-	if e := q.Get("error"); e != "" && (got == state || got == "") {
+	if got != state {
+		// Also for an error= redirect: anyone can send the browser one, and
+		// only Xero's, carrying this attempt's state, may end the login.
+		return arrival{}, errors.New("its state does not match this login attempt (a stale or foreign redirect)")
+	}
+	if e := q.Get("error"); e != "" {
 		desc := redact(q.Get("error_description"), nil)
 		if desc != "" {
 			desc = ": " + desc
@@ -250,9 +263,6 @@ func checkRedirect(q url.Values, state string) (a arrival, reject error) {
 				"run the login again and choose Allow access", desc)}, nil
 		}
 		return arrival{err: fmt.Errorf("xero login: Xero returned error=%s%s", redact(e, nil), desc)}, nil
-	}
-	if got != state {
-		return arrival{}, errors.New("its state does not match this login attempt (a stale or foreign redirect)")
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -354,6 +364,15 @@ func parsePasted(s string) (url.Values, error) {
 		return nil, errors.New("it is not a redirect URL with a code")
 	}
 	return q, nil
+}
+
+// loopbackHost reports whether host is localhost or a loopback IP.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func randomState() (string, error) {
