@@ -160,8 +160,8 @@ func (r *loginRun) redirectURL(t *testing.T) string {
 
 func checkSaved(t *testing.T, r *loginRun, tok *oauth2.Token) {
 	t.Helper()
-	if tok == nil || !strings.HasPrefix(tok.RefreshToken, "LOGIN-RT-") || !strings.HasPrefix(tok.AccessToken, "LOGIN-AT-") {
-		t.Fatalf("Login: got token %v, want LOGIN-AT-/LOGIN-RT- tokens", tok != nil)
+	if tok == nil || !r.f.issuedFor("authorization_code", tok.RefreshToken) || !r.f.issuedFor("authorization_code", tok.AccessToken) {
+		t.Fatalf("Login: got token %v, want the access and refresh tokens of the code exchange", tok != nil)
 	}
 	saved, err := (&tokenstore.Store{Path: r.file}).Load()
 	if err != nil {
