@@ -3,6 +3,7 @@ package xero_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -61,9 +62,11 @@ func loginOnce(t *testing.T, env []string, feed func(authURL string, stdin io.Wr
 	_ = pw.Close()
 	<-done
 	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
 		code = ee.ExitCode()
-	} else if err != nil {
+	case err != nil:
 		t.Fatalf("run login: %v", err)
 	}
 	return out.String(), code
