@@ -2,15 +2,18 @@ package xero_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,6 +88,21 @@ func TestLogin_NoSecretInOutput(t *testing.T) {
 		"BATON_XERO_IDENTITY_URL=" + e.url,
 		"BATON_XERO_API_URL=" + e.url,
 	}
+	// The code verifier travels only to the token endpoint: catch it there.
+	var verifierMu sync.Mutex
+	var verifiers []string
+	e.onRequest(func(r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/connect/token" {
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		if q, err := url.ParseQuery(string(b)); err == nil && q.Get("code_verifier") != "" {
+			verifierMu.Lock()
+			verifiers = append(verifiers, q.Get("code_verifier"))
+			verifierMu.Unlock()
+		}
+	})
 	pasteCode := func(authURL string, stdin io.Writer) {
 		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		resp, err := noRedirect.Get(authURL)
@@ -126,6 +144,19 @@ func TestLogin_NoSecretInOutput(t *testing.T) {
 			mustContain(t, "output", out, tt.want...)
 			if strings.Contains(out, loginSecret) {
 				t.Errorf("output holds the client secret:\n%s", out)
+			}
+			if tt.feed != nil {
+				verifierMu.Lock()
+				seen := append([]string(nil), verifiers...)
+				verifierMu.Unlock()
+				if len(seen) == 0 {
+					t.Fatalf("no code verifier reached the token endpoint; the check would prove nothing")
+				}
+				for _, v := range seen {
+					if strings.Contains(out, v) {
+						t.Errorf("output holds the PKCE code verifier")
+					}
+				}
 			}
 			if tt.wantExit != 0 {
 				if got := strings.Count(out, "baton-xero login:"); got != 1 {
