@@ -160,19 +160,32 @@ func (t *tenants) filter(all []xeroapi.Connection) ([]xeroapi.Connection, error)
 // background, so organisations are read concurrently.
 func (t *tenants) prefetch(syncID string, tenantIDs []string) {
 	for _, id := range tenantIDs {
-		syncload.Start(t.loads, syncID, keyOrgPrefix+id, t.readOrganisation(id))
-		syncload.Start(t.loads, syncID, keyUsersPrefix+id, t.readUsers(id))
+		syncload.Start(t.loads, syncID, keyOrgPrefix+id, keepGone(t.readOrganisation(id)))
+		syncload.Start(t.loads, syncID, keyUsersPrefix+id, keepGone(t.readUsers(id)))
 	}
 }
 
 // organisation returns the tenant's profile, read once per sync.
 func (t *tenants) organisation(ctx context.Context, syncID, tenantID string) (*xeroapi.Organisation, error) {
-	return syncload.Get(ctx, t.loads, syncID, keyOrgPrefix+tenantID, t.readOrganisation(tenantID))
+	r, err := syncload.Get(ctx, t.loads, syncID, keyOrgPrefix+tenantID, keepGone(t.readOrganisation(tenantID)))
+	if err != nil {
+		return nil, err
+	}
+	return r.val, r.gone
+}
+
+// users returns the tenant's users, read once per sync.
+func (t *tenants) users(ctx context.Context, syncID, tenantID string) ([]xeroapi.User, error) {
+	r, err := syncload.Get(ctx, t.loads, syncID, keyUsersPrefix+tenantID, keepGone(t.readUsers(tenantID)))
+	if err != nil {
+		return nil, err
+	}
+	return r.val, r.gone
 }
 
 // usersOf returns the users of a tenant already listed, read once per sync.
 func (t *tenants) usersOf(ctx context.Context, syncID, tenantID string) ([]xeroapi.User, error) {
-	users, err := syncload.Get(ctx, t.loads, syncID, keyUsersPrefix+tenantID, t.readUsers(tenantID))
+	users, err := t.users(ctx, syncID, tenantID)
 	return users, afterListed(tenantID, err)
 }
 
@@ -181,7 +194,7 @@ func (t *tenants) usersOf(ctx context.Context, syncID, tenantID string) ([]xeroa
 // not at all. ok is false when it is skipped (see skipOrFail).
 func (t *tenants) whole(ctx context.Context, syncID string, c xeroapi.Connection) (org *xeroapi.Organisation, ok bool, err error) {
 	org, orgErr := t.organisation(ctx, syncID, c.TenantID)
-	_, usersErr := syncload.Get(ctx, t.loads, syncID, keyUsersPrefix+c.TenantID, t.readUsers(c.TenantID))
+	_, usersErr := t.users(ctx, syncID, c.TenantID)
 	switch err := t.skipOrFail(syncID, c, orgErr, usersErr); {
 	case errors.Is(err, errSkipped):
 		return nil, false, nil
@@ -197,4 +210,24 @@ func (t *tenants) readOrganisation(id string) func(context.Context) (*xeroapi.Or
 
 func (t *tenants) readUsers(id string) func(context.Context) ([]xeroapi.User, error) {
 	return func(ctx context.Context) ([]xeroapi.User, error) { return t.api.ListUsers(ctx, id) }
+}
+
+// read is one load's outcome as the loader keeps it: a value, or Xero
+// refusing the whole organisation (gone). A refusal is kept for the sync
+// like a value, so it costs one call and is decided once; any other
+// failure is returned as an error, which the loader forgets so a retried
+// call asks again.
+type read[T any] struct {
+	val  T
+	gone error
+}
+
+func keepGone[T any](load func(context.Context) (T, error)) func(context.Context) (read[T], error) {
+	return func(ctx context.Context) (read[T], error) {
+		v, err := load(ctx)
+		if err != nil && unreachable(err) {
+			return read[T]{gone: err}, nil
+		}
+		return read[T]{val: v}, err
+	}
 }

@@ -76,25 +76,29 @@ func TestSync_UnreachableOrganisation(t *testing.T) {
 }
 
 // TestSync_UnreachableOrganisationInAFullPage: one organisation of a full
-// page of 50 answering 403 costs only that organisation, not its page, at
-// the same 1 + 2T calls.
+// page of 50 answering 404 or 403 costs only that organisation, not its
+// page, at the same 1 + 2T calls.
 func TestSync_UnreachableOrganisationInAFullPage(t *testing.T) {
-	ds := xerofake.Generate(120, 3, 7)
-	e := newEnv(t, ds, xerofake.Options{})
-	rt := e.fake.IssueRefreshToken("bench-client", "offline_access", "accounting.settings.read")
-	orgs := organisations(ds)
-	gone := orgs[10]
-	e.fake.CutOffAfterConnections(gone, http.StatusForbidden, xerofake.RouteUsers)
-	out := e.c1z("sync")
-	res := e.run(0, e.args(out, "--xero-client-id", "bench-client", "--xero-client-secret", "bench-secret",
-		"--refresh-token", rt, "--xero-token-store", filepath.Join(e.dir, "token.json"), "--log-level", "info")...)
-	e.assertSynced(out, without(orgs, gone))
-	mustContain(t, "stderr", res.Stderr, fmt.Sprintf("synced %d of %d connected organisations", len(orgs)-1, len(orgs)))
-	req := e.fake.Requests()
-	if got, want := req.Count("GET", "/api.xro/2.0/Users")+req.Count("GET", "/api.xro/2.0/Organisation")+req.Count("GET", "/connections"), 1+2*len(orgs); got != want {
-		t.Errorf("API calls: got %d, want 1 + 2T = %d", got, want)
-	}
-	if strings.Count(res.Stderr, "skipping an organisation") != 1 {
-		t.Errorf("skip warnings: got %d, want 1", strings.Count(res.Stderr, "skipping an organisation"))
+	for _, status := range []int{http.StatusNotFound, http.StatusForbidden} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			ds := xerofake.Generate(120, 3, 7)
+			e := newEnv(t, ds, xerofake.Options{})
+			rt := e.fake.IssueRefreshToken("bench-client", "offline_access", "accounting.settings.read")
+			orgs := organisations(ds)
+			gone := orgs[10]
+			e.fake.CutOffAfterConnections(gone, status, xerofake.RouteUsers)
+			out := e.c1z("sync")
+			res := runAs(t, 0, e.args(out, "--xero-client-id", "bench-client", "--xero-client-secret", "bench-secret",
+				"--refresh-token", rt, "--xero-token-store", filepath.Join(e.dir, "token.json"), "--log-level", "info")...)
+			e.assertSynced(out, without(orgs, gone))
+			mustContain(t, "stderr", res.Stderr, fmt.Sprintf("synced %d of %d connected organisations", len(orgs)-1, len(orgs)))
+			req := e.fake.Requests()
+			if got, want := req.Count("GET", "/api.xro/2.0/Users")+req.Count("GET", "/api.xro/2.0/Organisation")+req.Count("GET", "/connections"), 1+2*len(orgs); got != want {
+				t.Errorf("API calls: got %d, want 1 + 2T = %d", got, want)
+			}
+			if got := strings.Count(res.Stderr, "skipping an organisation"); got != 1 {
+				t.Errorf("skip warnings: got %d, want 1", got)
+			}
+		})
 	}
 }
