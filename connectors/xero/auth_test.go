@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
+
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
 	"github.com/accessgov/baton-connectors/internal/connectortest"
 	"github.com/accessgov/baton-connectors/internal/fakeapi"
@@ -102,7 +104,7 @@ func TestSync_RevokedRefreshToken(t *testing.T) {
 	e.fake.RevokeRefreshToken(rt)
 	out := e.c1z("sync")
 	start := time.Now()
-	res := e.run(1, e.webArgs(out, rt)...)
+	res := e.run(int(codes.Unauthenticated), e.webArgs(out, rt)...)
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("time to fail on a revoked refresh token: got %v, want under 30s", d)
 	}
@@ -233,5 +235,57 @@ func TestSync_TwoProcessesShareTheTokenStore(t *testing.T) {
 	}
 	if got := e.fake.TokenRequests()["refresh_token"]; got != 1 {
 		t.Errorf("refresh_token grants: got %d, want 1 (the second process adopts the first's token)", got)
+	}
+}
+
+// TestSync_NewRefreshTokenStartsNewChain: after a re-authorisation (the
+// old consent revoked), a sync given the new --refresh-token over the old
+// token store starts a new chain from it instead of spending the dead
+// stored token; the next run with the same flag uses the stored, rotated
+// token of the new chain; a token file without an origin (an older
+// version's) keeps winning over the flag.
+func TestSync_NewRefreshTokenStartsNewChain(t *testing.T) {
+	clock := fakeapi.NewManualClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+	e := newEnv(t, xerofake.Demo(), xerofake.Options{Clock: clock})
+	first := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
+	e.run(0, e.webArgs(e.c1z("first"), first)...)
+
+	// The user re-authorises: the old consent ends, a new refresh token.
+	e.fake.RevokeRefreshToken(first)
+	second := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
+	clock.Advance(31 * time.Minute) // access tokens expired, reuse window closed
+	out := e.c1z("second")
+	res := e.run(0, e.webArgs(out, second, "--log-level", "info")...)
+	e.assertSynced(out, organisations(e.ds))
+	mustContain(t, "stderr", res.Stderr, "a new --refresh-token (BATON_REFRESH_TOKEN) was given: starting a new token chain")
+	if strings.Contains(res.Stderr, second) {
+		t.Errorf("the log holds the new refresh token")
+	}
+	rotated := storedRefreshToken(t, e)
+	if rotated == second || rotated == "" {
+		t.Fatalf("stored refresh token after the new chain: got initial=%v empty=%v, want its rotated token", rotated == second, rotated == "")
+	}
+
+	// Same flag again, past the reuse window: the stored token of the new
+	// chain wins (spending `second` again would be invalid_grant).
+	clock.Advance(31 * time.Minute)
+	res = e.run(0, e.webArgs(e.c1z("third"), second, "--log-level", "info")...)
+	if strings.Contains(res.Stderr, "starting a new token chain") {
+		t.Errorf("the same --refresh-token started a new chain again")
+	}
+
+	// A token file of an older version (no origin field) wins over a
+	// stale flag, as before.
+	legacy := map[string]string{"refresh_token": storedRefreshToken(t, e)}
+	b, _ := json.Marshal(legacy)
+	if err := os.WriteFile(filepath.Join(e.dir, "token.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(31 * time.Minute)
+	out = e.c1z("legacy")
+	res = e.run(0, e.webArgs(out, first, "--log-level", "info")...)
+	e.assertSynced(out, organisations(e.ds))
+	if strings.Contains(res.Stderr, "starting a new token chain") {
+		t.Errorf("a token file without an origin started a new chain")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
+
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
 	"github.com/accessgov/baton-connectors/internal/connectortest"
 )
@@ -25,34 +27,42 @@ func TestConfig_BadInput(t *testing.T) {
 		name string
 		args []string
 		want []string
+		exit int // the gRPC code of the error
 	}{
 		{
 			name: "no credentials", args: []string{"--xero-token-store", store},
 			want: []string{"--xero-client-id", "--token"},
+			exit: int(codes.InvalidArgument),
 		},
 		{
 			name: "client id without secret", args: []string{"--xero-client-id", "x", "--xero-token-store", store},
 			want: []string{"xero-client-secret"},
+			exit: int(codes.InvalidArgument),
 		},
 		{
 			name: "secret twice", args: []string{"--xero-client-id", "x", "--xero-client-secret", "s", "--xero-client-secret-file", secretFile, "--xero-token-store", store},
 			want: []string{"xero-client-secret"},
+			exit: int(codes.Unknown), // baton-sdk checks mutually exclusive fields itself
 		},
 		{
 			name: "refresh token without client", args: []string{"--refresh-token", "rt", "--xero-token-store", store},
 			want: []string{"xero-client-id"},
+			exit: int(codes.InvalidArgument),
 		},
 		{
 			name: "token with client id", args: []string{"--token", "abc", "--xero-client-id", "x", "--xero-client-secret", "s", "--xero-token-store", store},
 			want: []string{"--token"},
+			exit: int(codes.InvalidArgument),
 		},
 		{
 			name: "missing secret file", args: []string{"--xero-client-id", "x", "--xero-client-secret-file", filepath.Join(e.dir, "nope"), "--xero-token-store", store},
 			want: []string{"nope"},
+			exit: int(codes.InvalidArgument),
 		},
 		{
 			name: "plain http to a remote host", args: []string{"--token", "abc", "--xero-api-url", "http://api.example.com"},
 			want: []string{"loopback"},
+			exit: int(codes.InvalidArgument),
 		},
 	}
 	for _, tt := range tests {
@@ -62,7 +72,7 @@ func TestConfig_BadInput(t *testing.T) {
 			if !containsArg(tt.args, "--xero-api-url") {
 				args = append(args, "--xero-api-url", e.url, "--xero-identity-url", e.url)
 			}
-			res := e.run(1, args...)
+			res := runAs(t, tt.exit, args...)
 			mustContain(t, "stderr", res.Stderr, tt.want...)
 			if got := e.fake.Requests().Total() - before; got != 0 {
 				t.Errorf("requests to Xero before failing: got %d, want 0", got)

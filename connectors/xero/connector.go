@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
@@ -73,6 +74,8 @@ type Settings struct {
 	APIURL      string
 	IdentityURL string
 	TenantIDs   []string
+	// RequireAll makes an unreachable organisation fail the sync.
+	RequireAll bool
 }
 
 // Resolve reads the secrets (flag, BATON_* variable or file) and checks the
@@ -90,7 +93,7 @@ func Resolve(cfg *config.Xero) (*Settings, error) {
 	if err != nil {
 		return nil, invalid(err)
 	}
-	s := &Settings{APIURL: xeroapi.DefaultBaseURL, TenantIDs: cfg.XeroTenantIds}
+	s := &Settings{APIURL: xeroapi.DefaultBaseURL, TenantIDs: cfg.XeroTenantIds, RequireAll: cfg.XeroRequireAllOrganisations}
 	if cfg.XeroApiUrl != "" {
 		if s.APIURL, err = baseurl.Parse("xero-api-url", cfg.XeroApiUrl); err != nil {
 			return nil, invalid(err)
@@ -139,7 +142,7 @@ func invalid(err error) error {
 	if _, ok := status.FromError(err); ok && status.Code(err) != codes.Unknown {
 		return err
 	}
-	return status.Error(codes.InvalidArgument, "xero: "+err.Error())
+	return status.Error(codes.InvalidArgument, "xero: "+strings.TrimPrefix(err.Error(), "xero: "))
 }
 
 // New builds the connector. It makes no network call: tokens are fetched
@@ -167,8 +170,8 @@ func New(ctx context.Context, cfg *config.Xero, version string) (*Connector, err
 		LimitHeader:  "X-Rate-Limit-Problem",
 		Logger:       log,
 	})
-	log.Info("xero: connector configured", zap.Stringer("auth_mode", s.Mode), zap.Int("tenant_allow_list", len(s.TenantIDs)))
-	return &Connector{tenants: newTenants(xeroapi.New(apiHTTP, s.APIURL), s.TenantIDs, log), log: log}, nil
+	log.Info("xero: connector configured", zap.Stringer("auth_mode", s.Mode), zap.Int("tenant_allow_list", len(s.TenantIDs)), zap.Bool("require_all_organisations", s.RequireAll))
+	return &Connector{tenants: newTenants(xeroapi.New(apiHTTP, s.APIURL), s.TenantIDs, s.RequireAll, log), log: log}, nil
 }
 
 // ResourceSyncers returns one syncer per resource type.
@@ -194,8 +197,17 @@ func (c *Connector) Validate(ctx context.Context) (annotations.Annotations, erro
 	if c.tenants == nil {
 		return nil, errors.New("xero: connector is not configured")
 	}
-	if _, err := c.tenants.connections(ctx, "", true); err != nil {
+	if err := c.tenants.validate(ctx); err != nil {
 		return nil, err
 	}
 	return nil, nil
+}
+
+// Close cancels the reads of the sync in progress and waits for them, so
+// nothing outlives the connector (baton-sdk calls it on shutdown).
+func (c *Connector) Close(context.Context) error {
+	if c.tenants != nil {
+		c.tenants.close()
+	}
+	return nil
 }

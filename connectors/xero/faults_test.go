@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
+
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
 	"github.com/accessgov/baton-connectors/internal/fakeapi"
 )
@@ -65,7 +67,7 @@ func TestSync_DailyLimit(t *testing.T) {
 	})
 	out := e.c1z("sync")
 	start := time.Now()
-	res := e.run(1, e.webArgs(out, rt)...)
+	res := e.run(int(codes.ResourceExhausted), e.webArgs(out, rt)...)
 	if d := time.Since(start); d > 60*time.Second {
 		t.Errorf("time to stop on the daily limit: got %v, want well under a minute", d)
 	}
@@ -81,7 +83,7 @@ func TestSync_MalformedJSON(t *testing.T) {
 			rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
 			e.fake.Faults().Add(fakeapi.Fault{Route: route, Times: 1000, Malformed: true})
 			out := e.c1z("sync")
-			res := e.run(1, e.webArgs(out, rt)...)
+			res := runAs(t, int(codes.Internal), e.webArgs(out, rt)...)
 			mustContain(t, "stderr", res.Stderr, "JSON")
 			assertNoFinishedSync(t, out)
 		})
@@ -95,7 +97,7 @@ func TestSync_ServerErrorsThatDoNotHeal(t *testing.T) {
 	rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
 	e.fake.Faults().Add(fakeapi.Fault{Route: "GET /api.xro/2.0/Users", Times: 100000, Status: http.StatusInternalServerError, Body: "boom"})
 	out := e.c1z("sync")
-	res := e.run(1, e.webArgs(out, rt)...)
+	res := e.run(int(codes.Aborted), e.webArgs(out, rt)...)
 	mustContain(t, "stderr", res.Stderr, "500")
 	assertNoFinishedSync(t, out)
 }
@@ -103,4 +105,46 @@ func TestSync_ServerErrorsThatDoNotHeal(t *testing.T) {
 // xerofakeFault is one answer of the given status on route.
 func xerofakeFault(route string, status int) fakeapi.Fault {
 	return fakeapi.Fault{Route: route, Times: 1, Status: status, Body: "temporarily unavailable"}
+}
+
+// TestSync_WronglyTypedField: a 2xx body with a field of the wrong type
+// ends the run at once, non-zero, naming the endpoint and the field; it is
+// never retried as if Xero were unavailable.
+func TestSync_WronglyTypedField(t *testing.T) {
+	jsonHeader := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	tests := []struct {
+		name, route, body string
+		want              []string
+	}{
+		{
+			name: "Users IsSubscriber is a string", route: xerofake.RouteUsers,
+			body: `{"Users":[{"UserID":"7cf47fe2-c3dd-4c6b-9895-7ba767ba529c","IsSubscriber":"yes","OrganisationRole":"STANDARD"}]}`,
+			want: []string{"/api.xro/2.0/Users", "IsSubscriber"},
+		},
+		{
+			name: "Users UpdatedDateUTC is a number", route: xerofake.RouteUsers,
+			body: `{"Users":[{"UserID":"7cf47fe2-c3dd-4c6b-9895-7ba767ba529c","UpdatedDateUTC":1508523261613}]}`,
+			want: []string{"/api.xro/2.0/Users", "UpdatedDateUTC"},
+		},
+		{
+			name: "Organisation Name is a number", route: xerofake.RouteOrganisation,
+			body: `{"Organisations":[{"OrganisationID":"b2c885a9-4bb9-4a00-9b6e-6c2bf60b1a65","Name":42}]}`,
+			want: []string{"/api.xro/2.0/Organisation", "Name"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, xerofake.Demo(), xerofake.Options{})
+			rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
+			e.fake.Faults().Add(fakeapi.Fault{Route: tt.route, Times: 1000, Status: http.StatusOK, Header: jsonHeader, Body: tt.body})
+			out := e.c1z("sync")
+			start := time.Now()
+			res := runAs(t, int(codes.Internal), e.webArgs(out, rt)...)
+			if d := time.Since(start); d > 30*time.Second {
+				t.Errorf("time to fail: got %v, want well under 30s (no retry)", d)
+			}
+			mustContain(t, "stderr", res.Stderr, append([]string{"unexpected response from Xero"}, tt.want...)...)
+			assertNoFinishedSync(t, out)
+		})
+	}
 }

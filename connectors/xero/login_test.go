@@ -124,7 +124,10 @@ func TestLogin_PastedRedirect(t *testing.T) {
 	}
 	fmt.Fprintln(run.stdin, loc)
 	run.wait(t)
-	mustContain(t, "login output", run.out.String(), "Saved the token", "ORGANISATION", "PRACTICE")
+	mustContain(t, "login output", run.out.String(), "Saved the token", "--xero-token-store (BATON_XERO_TOKEN_STORE)", "ORGANISATION", "PRACTICE")
+	if strings.Contains(run.out.String(), "--token-file") {
+		t.Errorf("login output names --token-file, the static access token file, for the token store")
+	}
 
 	// The store alone is enough for the next sync.
 	out := e.c1z("after-login")

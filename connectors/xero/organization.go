@@ -37,7 +37,7 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	conns, err := s.tenants.connections(ctx, attrs.SyncID, false)
+	conns, err := s.tenants.connections(ctx, attrs.SyncID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -54,13 +54,16 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	for i, c := range page {
 		ids[i] = c.TenantID
 	}
-	s.tenants.prefetch(ctx, ids)
+	s.tenants.prefetch(attrs.SyncID, ids)
 
 	out := make([]*v2.Resource, 0, len(page))
 	for _, c := range page {
-		org, err := s.tenants.organisation(ctx, c.TenantID)
+		org, ok, err := s.tenants.whole(ctx, attrs.SyncID, c)
 		if err != nil {
 			return nil, nil, err
+		}
+		if !ok {
+			continue // skipped as a whole, and logged
 		}
 		r, err := orgResource(c, org)
 		if err != nil {
@@ -71,6 +74,8 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	next := ""
 	if end < len(conns) {
 		next = strconv.Itoa(end)
+	} else if err := s.tenants.finish(attrs.SyncID, len(conns)); err != nil {
+		return nil, nil, err
 	}
 	return out, &resource.SyncOpResults{NextPageToken: next}, nil
 }
@@ -126,9 +131,8 @@ func (s *orgSyncer) Entitlements(_ context.Context, r *v2.Resource, _ resource.S
 }
 
 func (s *orgSyncer) Grants(ctx context.Context, r *v2.Resource, attrs resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
-	s.tenants.begin(attrs.SyncID)
 	tenantID := r.GetId().GetResource()
-	users, err := s.tenants.usersOf(ctx, tenantID)
+	users, err := s.tenants.usersOf(ctx, attrs.SyncID, tenantID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -43,9 +43,8 @@ func (s *roleSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs reso
 	if parent == nil || parent.GetResourceType() != orgTypeID {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	s.tenants.begin(attrs.SyncID)
 	tenantID := parent.GetResource()
-	users, err := s.tenants.usersOf(ctx, tenantID)
+	users, err := s.tenants.usersOf(ctx, attrs.SyncID, tenantID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -127,12 +126,11 @@ func (s *roleSyncer) Entitlements(_ context.Context, r *v2.Resource, _ resource.
 }
 
 func (s *roleSyncer) Grants(ctx context.Context, r *v2.Resource, attrs resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
-	s.tenants.begin(attrs.SyncID)
 	tenantID, role, err := splitRoleID(r.GetId().GetResource())
 	if err != nil {
 		return nil, nil, err
 	}
-	users, err := s.tenants.usersOf(ctx, tenantID)
+	users, err := s.tenants.usersOf(ctx, attrs.SyncID, tenantID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,11 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/accessgov/baton-connectors/connectors/xero"
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
@@ -20,7 +21,7 @@ const marker = "BATON_XERO_TEST_MAIN"
 
 func TestMain(m *testing.M) {
 	connectortest.MainAs(marker, func() { xero.Main(context.Background(), "test") })
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m)
 }
 
 // env is one fake Xero, served on loopback, with what a test needs to run
@@ -83,10 +84,21 @@ func (e *env) webArgs(c1z, refresh string, extra ...string) []string {
 	}, extra...)...)
 }
 
-// run runs the connector and fails the test if it does not exit as wanted.
+// run runs the connector and fails the test unless it exits with wantExit
+// (baton-sdk exits with the gRPC code of the error that ended the run).
 func (e *env) run(wantExit int, args ...string) connectortest.Result {
 	e.t.Helper()
-	return connectortest.Run(e.t, marker, wantExit == 0, 2*time.Minute, []string{"BATON_DISABLE_HTTP_CACHE=true"}, args...)
+	return runAs(e.t, wantExit, args...)
+}
+
+// runAs is run for a subtest's t.
+func runAs(t *testing.T, wantExit int, args ...string) connectortest.Result {
+	t.Helper()
+	res := connectortest.Run(t, marker, wantExit == 0, 2*time.Minute, []string{"BATON_DISABLE_HTTP_CACHE=true"}, args...)
+	if res.ExitCode != wantExit {
+		t.Fatalf("connector exit code: got %d, want %d\nstderr:\n%s", res.ExitCode, wantExit, tail(res.Stderr, 4000))
+	}
+	return res
 }
 
 // c1z returns a fresh output path in the test's directory.

@@ -1,11 +1,15 @@
 package xero
 
+// tenants.go reads what one sync needs from Xero, once per organisation:
+// one /connections, then one /Organisation and one /Users per organisation,
+// read concurrently through a per-sync loader that a new sync cancels.
+
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -13,9 +17,10 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/accessgov/baton-connectors/connectors/xero/internal/xeroapi"
+	"github.com/accessgov/baton-connectors/internal/syncload"
 )
 
-// prefetchWorkers bounds how many organisations are read at once. The
+// prefetchWorkers bounds how many organisation reads run at once. The
 // shared rate limiter keeps each organisation within Xero's 5-at-once and
 // 60-a-minute limits; this only bounds goroutines.
 const prefetchWorkers = 8
@@ -23,6 +28,13 @@ const prefetchWorkers = 8
 // validateReuse is how long a /connections answer read by Validate may be
 // reused by the sync that follows it, so a sync costs one call, not two.
 const validateReuse = 2 * time.Minute
+
+// Loader keys.
+const (
+	keyConnections = "connections"
+	keyOrgPrefix   = "org/"
+	keyUsersPrefix = "users/"
+)
 
 // api is what the syncers need from Xero; *xeroapi.Client implements it.
 type api interface {
@@ -32,27 +44,24 @@ type api interface {
 }
 
 // tenants holds what one sync has read from Xero, so that every endpoint is
-// called once per organisation whichever syncer asks first: one
-// /connections, then one /Organisation and one /Users per organisation,
-// read concurrently. A new sync ID starts afresh; failed reads are
-// forgotten so a retried call asks Xero again.
+// called once per organisation whichever syncer asks first. Reads run under
+// the sync's own context (syncload): a new sync ID cancels what the old one
+// still had in flight. Failed reads are forgotten so a retried call asks
+// Xero again.
 type tenants struct {
 	api   api
 	allow map[string]bool // nil: every organisation
 	log   *zap.Logger
 
-	mu        sync.Mutex
-	syncID    string
-	conns     []xeroapi.Connection // organisations to sync, in /connections order
-	connsAt   time.Time
-	connsUsed bool // a sync has used conns (Validate's answer is reused once)
-	orgs      map[string]*future[*xeroapi.Organisation]
-	users     map[string]*future[[]xeroapi.User]
-	sem       chan struct{}
+	loads     *syncload.Loader
+	validated syncload.Reuse[[]xeroapi.Connection] // Validate's answer, for the next sync
+
+	requireAll bool    // an unreachable organisation fails the sync (--xero-require-all-organisations)
+	skips      skipLog // organisations left out of the current sync
 }
 
-func newTenants(a api, allow []string, log *zap.Logger) *tenants {
-	t := &tenants{api: a, log: log, sem: make(chan struct{}, prefetchWorkers)}
+func newTenants(a api, allow []string, requireAll bool, log *zap.Logger) *tenants {
+	t := &tenants{api: a, log: log, loads: syncload.New(prefetchWorkers), requireAll: requireAll}
 	if len(allow) > 0 {
 		t.allow = make(map[string]bool, len(allow))
 		for _, id := range allow {
@@ -61,52 +70,42 @@ func newTenants(a api, allow []string, log *zap.Logger) *tenants {
 			}
 		}
 	}
-	t.resetLocked("")
 	return t
 }
 
-func (t *tenants) resetLocked(syncID string) {
-	t.syncID = syncID
-	t.orgs = make(map[string]*future[*xeroapi.Organisation])
-	t.users = make(map[string]*future[[]xeroapi.User])
-}
+// close cancels every read still running and waits for them.
+func (t *tenants) close() { t.loads.Close() }
 
-// begin starts a new sync's view when syncID changes.
-func (t *tenants) begin(syncID string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if syncID == t.syncID {
-		return
+// validate reads /connections for Validate and keeps the answer for the
+// first sync that follows within validateReuse.
+func (t *tenants) validate(ctx context.Context) error {
+	conns, err := t.readConnections(ctx)
+	if err != nil {
+		return err
 	}
-	t.resetLocked(syncID)
-	if t.connsUsed || time.Since(t.connsAt) > validateReuse {
-		t.conns = nil
-	}
+	t.validated.Put(conns)
+	return nil
 }
 
 // connections returns the organisations to sync, reading /connections once
-// per sync. It fails, never returns an empty list, when nothing is left to
-// sync, and fails when the allow-list names a tenant that is not connected.
-func (t *tenants) connections(ctx context.Context, syncID string, forValidate bool) ([]xeroapi.Connection, error) {
-	if !forValidate {
-		t.begin(syncID)
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.conns != nil && !forValidate {
-		t.connsUsed = true
-		return t.conns, nil
-	}
+// per sync (or reusing Validate's answer). It fails, never returns an empty
+// list, when nothing is left to sync, and fails when the allow-list names a
+// tenant that is not connected.
+func (t *tenants) connections(ctx context.Context, syncID string) ([]xeroapi.Connection, error) {
+	return syncload.Get(ctx, t.loads, syncID, keyConnections, func(ctx context.Context) ([]xeroapi.Connection, error) {
+		if conns, ok := t.validated.Take(validateReuse); ok {
+			return conns, nil
+		}
+		return t.readConnections(ctx)
+	})
+}
+
+func (t *tenants) readConnections(ctx context.Context) ([]xeroapi.Connection, error) {
 	all, err := t.api.ListConnections(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("xero: %w", err)
-	}
-	conns, err := t.filter(all)
 	if err != nil {
 		return nil, err
 	}
-	t.conns, t.connsAt, t.connsUsed = conns, time.Now(), !forValidate
-	return conns, nil
+	return t.filter(all)
 }
 
 func (t *tenants) filter(all []xeroapi.Connection) ([]xeroapi.Connection, error) {
@@ -159,87 +158,76 @@ func (t *tenants) filter(all []xeroapi.Connection) ([]xeroapi.Connection, error)
 
 // prefetch starts reading the profile and the users of each tenant in the
 // background, so organisations are read concurrently.
-func (t *tenants) prefetch(ctx context.Context, tenantIDs []string) {
+func (t *tenants) prefetch(syncID string, tenantIDs []string) {
 	for _, id := range tenantIDs {
-		t.orgFuture(ctx, id)
-		t.usersFuture(ctx, id)
+		syncload.Start(t.loads, syncID, keyOrgPrefix+id, keepGone(t.readOrganisation(id)))
+		syncload.Start(t.loads, syncID, keyUsersPrefix+id, keepGone(t.readUsers(id)))
 	}
 }
 
 // organisation returns the tenant's profile, read once per sync.
-func (t *tenants) organisation(ctx context.Context, tenantID string) (*xeroapi.Organisation, error) {
-	return t.orgFuture(ctx, tenantID).wait(ctx)
-}
-
-// usersOf returns the tenant's users, read once per sync.
-func (t *tenants) usersOf(ctx context.Context, tenantID string) ([]xeroapi.User, error) {
-	return t.usersFuture(ctx, tenantID).wait(ctx)
-}
-
-func (t *tenants) orgFuture(ctx context.Context, id string) *future[*xeroapi.Organisation] {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return startOnce(t, t.orgs, ctx, id, func(ctx context.Context) (*xeroapi.Organisation, error) {
-		org, err := t.api.GetOrganisation(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("xero: %w", err)
-		}
-		return org, nil
-	})
-}
-
-func (t *tenants) usersFuture(ctx context.Context, id string) *future[[]xeroapi.User] {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return startOnce(t, t.users, ctx, id, func(ctx context.Context) ([]xeroapi.User, error) {
-		users, err := t.api.ListUsers(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("xero: %w", err)
-		}
-		return users, nil
-	})
-}
-
-// startOnce returns the future for id in m, starting its read if there is
-// none. Called with t.mu held. The read runs on a context that outlives the
-// syncer call that started it (the next call waits for it) but keeps its
-// values (logger, HTTP timeout).
-func startOnce[T any](t *tenants, m map[string]*future[T], ctx context.Context, id string, read func(context.Context) (T, error)) *future[T] {
-	if f, ok := m[id]; ok {
-		return f
+func (t *tenants) organisation(ctx context.Context, syncID, tenantID string) (*xeroapi.Organisation, error) {
+	r, err := syncload.Get(ctx, t.loads, syncID, keyOrgPrefix+tenantID, keepGone(t.readOrganisation(tenantID)))
+	if err != nil {
+		return nil, err
 	}
-	f := &future[T]{done: make(chan struct{})}
-	m[id] = f
-	bg := context.WithoutCancel(ctx)
-	go func() {
-		t.sem <- struct{}{}
-		defer func() { <-t.sem }()
-		f.val, f.err = read(bg)
-		if f.err != nil {
-			t.mu.Lock()
-			if m[id] == f {
-				delete(m, id) // a later call reads again
-			}
-			t.mu.Unlock()
-		}
-		close(f.done)
-	}()
-	return f
+	return r.val, r.gone
 }
 
-// future is the result of one background read.
-type future[T any] struct {
-	done chan struct{}
+// users returns the tenant's users, read once per sync.
+func (t *tenants) users(ctx context.Context, syncID, tenantID string) ([]xeroapi.User, error) {
+	r, err := syncload.Get(ctx, t.loads, syncID, keyUsersPrefix+tenantID, keepGone(t.readUsers(tenantID)))
+	if err != nil {
+		return nil, err
+	}
+	return r.val, r.gone
+}
+
+// usersOf returns the users of a tenant already listed, read once per sync.
+func (t *tenants) usersOf(ctx context.Context, syncID, tenantID string) ([]xeroapi.User, error) {
+	users, err := t.users(ctx, syncID, tenantID)
+	return users, afterListed(tenantID, err)
+}
+
+// whole reads an organisation's profile and users, both, before it is
+// written to the sync, so an organisation is there with all its users or
+// not at all. ok is false when it is skipped (see skipOrFail).
+func (t *tenants) whole(ctx context.Context, syncID string, c xeroapi.Connection) (org *xeroapi.Organisation, ok bool, err error) {
+	org, orgErr := t.organisation(ctx, syncID, c.TenantID)
+	_, usersErr := t.users(ctx, syncID, c.TenantID)
+	switch err := t.skipOrFail(syncID, c, orgErr, usersErr); {
+	case errors.Is(err, errSkipped):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, err
+	}
+	return org, true, nil
+}
+
+func (t *tenants) readOrganisation(id string) func(context.Context) (*xeroapi.Organisation, error) {
+	return func(ctx context.Context) (*xeroapi.Organisation, error) { return t.api.GetOrganisation(ctx, id) }
+}
+
+func (t *tenants) readUsers(id string) func(context.Context) ([]xeroapi.User, error) {
+	return func(ctx context.Context) ([]xeroapi.User, error) { return t.api.ListUsers(ctx, id) }
+}
+
+// read is one load's outcome as the loader keeps it: a value, or Xero
+// refusing the whole organisation (gone). A refusal is kept for the sync
+// like a value, so it costs one call and is decided once; any other
+// failure is returned as an error, which the loader forgets so a retried
+// call asks again.
+type read[T any] struct {
 	val  T
-	err  error
+	gone error
 }
 
-func (f *future[T]) wait(ctx context.Context) (T, error) {
-	select {
-	case <-f.done:
-		return f.val, f.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
+func keepGone[T any](load func(context.Context) (T, error)) func(context.Context) (read[T], error) {
+	return func(ctx context.Context) (read[T], error) {
+		v, err := load(ctx)
+		if err != nil && unreachable(err) {
+			return read[T]{gone: err}, nil
+		}
+		return read[T]{val: v}, err
 	}
 }

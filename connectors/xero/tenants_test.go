@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/grpc/codes"
+
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
 )
 
@@ -51,7 +53,7 @@ func TestSync_TenantAllowList(t *testing.T) {
 		e := newEnv(t, ds, xerofake.Options{})
 		rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
 		out := e.c1z("sync")
-		res := e.run(1, e.webArgs(out, rt, "--xero-tenant-ids", orgs[0]+",00000000-0000-0000-0000-00000000dead")...)
+		res := runAs(t, int(codes.FailedPrecondition), e.webArgs(out, rt, "--xero-tenant-ids", orgs[0]+",00000000-0000-0000-0000-00000000dead")...)
 		mustContain(t, "stderr", res.Stderr, "00000000-0000-0000-0000-00000000dead", "not connected")
 		assertNoFinishedSync(t, out)
 	})

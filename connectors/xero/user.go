@@ -26,9 +26,8 @@ func (s *userSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs reso
 	if parent == nil || parent.GetResourceType() != orgTypeID {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	s.tenants.begin(attrs.SyncID)
 	tenantID := parent.GetResource()
-	users, err := s.tenants.usersOf(ctx, tenantID)
+	users, err := s.tenants.usersOf(ctx, attrs.SyncID, tenantID)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -34,7 +34,10 @@ func (s *Store) Lock(ctx context.Context) (unlock func() error, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("tokenstore: lock %s: %w", name, err)
 	}
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	if err := checkDir(filepath.Dir(name)); err != nil {
+		return nil, fmt.Errorf("tokenstore: lock: %w", err)
+	}
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|oNoFollow, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("tokenstore: lock: %w", err)
 	}

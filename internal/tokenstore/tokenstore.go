@@ -8,11 +8,19 @@
 // that rotates on every use (as Xero's does) must be spent by one process at
 // a time, and the new one saved before anyone else reads the file.
 //
+// Load, Save and Lock refuse what others could read or swap (checks.go): a
+// symbolic link (opened with O_NOFOLLOW), a token file readable or writable
+// by group or others, a directory others can write to, and a file over
+// MaxFileSize. The lock is flock(2): it holds on local and block volumes (a
+// Kubernetes PVC, ReadWriteOnce), not on NFS without lock support.
+//
 // Errors name the file but never include its content. Connectors and cmd may
 // import this package.
 package tokenstore
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,31 +44,52 @@ type fileToken struct {
 	TokenType    string    `json:"token_type,omitempty"`
 	RefreshToken string    `json:"refresh_token,omitempty"`
 	Expiry       time.Time `json:"expiry,omitzero"` // RFC 3339
+	// Origin is the fingerprint (Origin) of the first refresh token the
+	// chain grew from, so a different one configured later is recognised
+	// as a new chain. Files written before it existed have none.
+	Origin string `json:"origin_sha256,omitempty"`
+}
+
+// Origin returns the fingerprint of the refresh token a chain starts from:
+// its SHA-256 in hex. The token itself is never written as the origin.
+func Origin(refreshToken string) string {
+	if refreshToken == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(refreshToken))
+	return hex.EncodeToString(sum[:])
 }
 
 // Load reads the token file. A missing file yields an error satisfying
 // errors.Is(err, fs.ErrNotExist).
 func (s *Store) Load() (*oauth2.Token, error) {
+	tok, _, err := s.LoadWithOrigin()
+	return tok, err
+}
+
+// LoadWithOrigin is Load, also returning the origin fingerprint recorded
+// with the token ("" in files written before origins were recorded).
+func (s *Store) LoadWithOrigin() (*oauth2.Token, string, error) {
 	if s.Path == "" {
-		return nil, errors.New("tokenstore: load: no path set")
+		return nil, "", errors.New("tokenstore: load: no path set")
 	}
-	b, err := os.ReadFile(s.Path)
+	b, err := openFile(s.Path)
 	if err != nil {
-		return nil, fmt.Errorf("tokenstore: load: %w", err)
+		return nil, "", fmt.Errorf("tokenstore: load: %w", err)
 	}
 	var ft fileToken
 	if err := json.Unmarshal(b, &ft); err != nil {
-		return nil, fmt.Errorf("tokenstore: %s is not a valid token file (%s); delete it and log in again", s.Path, describeJSONError(err))
+		return nil, "", fmt.Errorf("tokenstore: %s is not a valid token file (%s); delete it and log in again", s.Path, describeJSONError(err))
 	}
 	if ft.AccessToken == "" && ft.RefreshToken == "" {
-		return nil, fmt.Errorf("tokenstore: %s holds neither an access token nor a refresh token; delete it and log in again", s.Path)
+		return nil, "", fmt.Errorf("tokenstore: %s holds neither an access token nor a refresh token; delete it and log in again", s.Path)
 	}
 	return &oauth2.Token{
 		AccessToken:  ft.AccessToken,
 		TokenType:    ft.TokenType,
 		RefreshToken: ft.RefreshToken,
 		Expiry:       ft.Expiry,
-	}, nil
+	}, ft.Origin, nil
 }
 
 // describeJSONError says what is wrong with the file without quoting it:
@@ -82,7 +111,10 @@ func describeJSONError(err error) string {
 // flushed to disk, made 0600 and renamed over Path; then the directory is
 // flushed so the rename itself survives a crash. The directory is created
 // with mode 0700 if it is missing.
-func (s *Store) Save(tok *oauth2.Token) (err error) {
+func (s *Store) Save(tok *oauth2.Token) error { return s.SaveWithOrigin(tok, "") }
+
+// SaveWithOrigin is Save, recording origin (see Origin) with the token.
+func (s *Store) SaveWithOrigin(tok *oauth2.Token, origin string) (err error) {
 	if s.Path == "" {
 		return errors.New("tokenstore: save: no path set")
 	}
@@ -95,6 +127,7 @@ func (s *Store) Save(tok *oauth2.Token) (err error) {
 		TokenType:    tok.TokenType,
 		RefreshToken: tok.RefreshToken,
 		Expiry:       tok.Expiry,
+		Origin:       origin,
 	}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("tokenstore: save %s: encode: %w", s.Path, err)
@@ -104,6 +137,9 @@ func (s *Store) Save(tok *oauth2.Token) (err error) {
 	dir := filepath.Dir(s.Path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("tokenstore: save %s: create directory: %w", s.Path, err)
+	}
+	if err := checkDir(dir); err != nil {
+		return fmt.Errorf("tokenstore: save: %w", err)
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(s.Path)+".tmp-*")
 	if err != nil {

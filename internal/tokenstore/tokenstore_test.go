@@ -398,3 +398,42 @@ func TestStore_LockSubprocess(t *testing.T) {
 		})
 	}
 }
+
+// TestStore_SaveWithOrigin: the origin fingerprint round-trips, is never
+// the token itself, and files without one load with "".
+func TestStore_SaveWithOrigin(t *testing.T) {
+	tests := []struct {
+		name, origin string
+	}{
+		{name: "with origin", origin: Origin("first-refresh-token")},
+		{name: "without origin", origin: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Store{Path: filepath.Join(t.TempDir(), "token.json")}
+			if err := s.SaveWithOrigin(sampleToken(3), tt.origin); err != nil {
+				t.Fatal(err)
+			}
+			tok, origin, err := s.LoadWithOrigin()
+			if err != nil || tok.RefreshToken != sampleToken(3).RefreshToken {
+				t.Fatalf("LoadWithOrigin: got %v, %v", tok, err)
+			}
+			if origin != tt.origin {
+				t.Errorf("origin: got %q, want %q", origin, tt.origin)
+			}
+			b, err := os.ReadFile(s.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), "first-refresh-token") {
+				t.Errorf("file holds the origin token itself: %s", b)
+			}
+		})
+	}
+	if got, want := len(Origin("x")), 64; got != want {
+		t.Errorf("Origin length: got %d, want %d (hex SHA-256)", got, want)
+	}
+	if Origin("") != "" {
+		t.Errorf("Origin(\"\"): got %q, want \"\"", Origin(""))
+	}
+}

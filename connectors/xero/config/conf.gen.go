@@ -4,18 +4,19 @@ package config
 import "reflect"
 
 type Xero struct {
-	XeroClientId         string   `mapstructure:"xero-client-id"`
-	XeroClientSecret     string   `mapstructure:"xero-client-secret"`
-	XeroClientSecretFile string   `mapstructure:"xero-client-secret-file"`
-	RefreshToken         string   `mapstructure:"refresh-token"`
-	RefreshTokenFile     string   `mapstructure:"refresh-token-file"`
-	Token                string   `mapstructure:"token"`
-	TokenFile            string   `mapstructure:"token-file"`
-	XeroTokenStore       string   `mapstructure:"xero-token-store"`
-	XeroTenantIds        []string `mapstructure:"xero-tenant-ids"`
-	XeroScopes           []string `mapstructure:"xero-scopes"`
-	XeroApiUrl           string   `mapstructure:"xero-api-url"`
-	XeroIdentityUrl      string   `mapstructure:"xero-identity-url"`
+	XeroClientId                string   `mapstructure:"xero-client-id"`
+	XeroClientSecret            string   `mapstructure:"xero-client-secret"`
+	XeroClientSecretFile        string   `mapstructure:"xero-client-secret-file"`
+	RefreshToken                string   `mapstructure:"refresh-token"`
+	RefreshTokenFile            string   `mapstructure:"refresh-token-file"`
+	Token                       string   `mapstructure:"token"`
+	TokenFile                   string   `mapstructure:"token-file"`
+	XeroTokenStore              string   `mapstructure:"xero-token-store"`
+	XeroTenantIds               []string `mapstructure:"xero-tenant-ids"`
+	XeroRequireAllOrganisations bool     `mapstructure:"xero-require-all-organisations"`
+	XeroScopes                  []string `mapstructure:"xero-scopes"`
+	XeroApiUrl                  string   `mapstructure:"xero-api-url"`
+	XeroIdentityUrl             string   `mapstructure:"xero-identity-url"`
 }
 
 func (c *Xero) findFieldByTag(tagValue string) (any, bool) {

@@ -55,6 +55,12 @@ var (
 	TenantIDsField = field.StringSliceField("xero-tenant-ids",
 		field.WithDisplayName("Tenant IDs"),
 		field.WithDescription("Only sync these organisations (tenant IDs from /connections); default: every connected organisation"))
+	// RequireAllOrganisationsField makes an unreachable organisation fail
+	// the sync instead of being skipped with a warning.
+	RequireAllOrganisationsField = field.BoolField("xero-require-all-organisations",
+		field.WithDisplayName("Require all organisations"),
+		field.WithDescription("Fail the sync when a connected organisation cannot be read (403 or 404: disconnected, subscription ended) "+
+			"instead of skipping it with a warning"))
 	// ScopesField overrides the OAuth2 scopes requested.
 	ScopesField = field.StringSliceField("xero-scopes",
 		field.WithDisplayName("Scopes"),
@@ -83,6 +89,7 @@ var Fields = []field.SchemaField{
 	TokenFileField,
 	TokenStoreField,
 	TenantIDsField,
+	RequireAllOrganisationsField,
 	ScopesField,
 	APIURLField,
 	IdentityURLField,

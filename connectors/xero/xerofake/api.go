@@ -67,6 +67,9 @@ func (s *Server) accountingCall(h func(http.ResponseWriter, *http.Request, call)
 			return
 		}
 		org, ok := s.tenantFor(g, r.Header.Get("Xero-Tenant-Id"))
+		if ok && s.answerCutOff(w, r, org.org.OrganisationID) {
+			return
+		}
 		if !ok {
 			writeProblem(w, http.StatusForbidden, "AuthenticationUnsuccessful")
 			return

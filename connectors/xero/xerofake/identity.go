@@ -398,6 +398,7 @@ func (s *Server) handleConnections(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	fakeapi.WriteJSON(w, http.StatusOK, out)
+	s.connectionsServed()
 }
 
 // handleDisconnect removes a connection for every web-app token: 204, or

@@ -106,6 +106,8 @@ type Server struct {
 	refresh      map[string]*refreshToken
 	codes        map[string]*authCode
 	disconnected map[string]bool // lower-cased connection id
+	cutOff       map[string]cut  // lower-cased tenant ID → what its accounting calls answer (cutoff.go)
+	cutOffArmed  map[string]cut  // cut-offs to apply after the next /connections answer
 	tokenCalls   map[string]int
 
 	rlMu      sync.Mutex

@@ -8,9 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	"github.com/accessgov/baton-connectors/internal/httpx"
 	"github.com/accessgov/baton-connectors/internal/ratelimit"
 )
@@ -58,15 +55,15 @@ func (c *Client) ListConnections(ctx context.Context) ([]Connection, error) {
 	if err := c.http.GetJSON(ctx, c.base+RouteConnections, nil, &raw); err != nil {
 		return nil, explain(err, "list connections", "")
 	}
-	if err := json.Unmarshal(raw, &conns); err != nil {
-		return nil, malformed("list connections", "", err)
+	if err := decode(raw, &conns); err != nil {
+		return nil, malformed("list connections", RouteConnections, "", err)
 	}
 	if conns == nil {
-		return nil, malformed("list connections", "", errors.New("body is not a JSON array"))
+		return nil, malformed("list connections", RouteConnections, "", errors.New("body is not a JSON array"))
 	}
 	for i, conn := range conns {
 		if conn.TenantID == "" {
-			return nil, malformed("list connections", "", fmt.Errorf("connection %d has no tenantId", i))
+			return nil, malformed("list connections", RouteConnections, "", fmt.Errorf("connection %d has no tenantId", i))
 		}
 	}
 	return conns, nil
@@ -80,14 +77,14 @@ type organisationsEnvelope struct {
 func (c *Client) GetOrganisation(ctx context.Context, tenantID string) (*Organisation, error) {
 	var env organisationsEnvelope
 	if err := c.get(ctx, RouteOrganisation, tenantID, &env); err != nil {
-		return nil, explain(err, "get organisation", tenantID)
+		return nil, malformedOr(explain(err, "get organisation", tenantID), "get organisation", RouteOrganisation, tenantID)
 	}
 	if env.Organisations == nil {
-		return nil, malformed("get organisation", tenantID, errors.New("response has no Organisations array"))
+		return nil, malformed("get organisation", RouteOrganisation, tenantID, errors.New("response has no Organisations array"))
 	}
 	orgs := *env.Organisations
 	if len(orgs) != 1 {
-		return nil, malformed("get organisation", tenantID, fmt.Errorf("got %d organisations, want 1", len(orgs)))
+		return nil, malformed("get organisation", RouteOrganisation, tenantID, fmt.Errorf("got %d organisations, want 1", len(orgs)))
 	}
 	org := orgs[0]
 	if org.OrganisationID == "" {
@@ -105,14 +102,14 @@ type usersEnvelope struct {
 func (c *Client) ListUsers(ctx context.Context, tenantID string) ([]User, error) {
 	var env usersEnvelope
 	if err := c.get(ctx, RouteUsers, tenantID, &env); err != nil {
-		return nil, explain(err, "list users", tenantID)
+		return nil, malformedOr(explain(err, "list users", tenantID), "list users", RouteUsers, tenantID)
 	}
 	if env.Users == nil {
-		return nil, malformed("list users", tenantID, errors.New("response has no Users array"))
+		return nil, malformed("list users", RouteUsers, tenantID, errors.New("response has no Users array"))
 	}
 	for i, u := range *env.Users {
 		if u.UserID == "" {
-			return nil, malformed("list users", tenantID, fmt.Errorf("user %d has no UserID", i))
+			return nil, malformed("list users", RouteUsers, tenantID, fmt.Errorf("user %d has no UserID", i))
 		}
 	}
 	return *env.Users, nil
@@ -126,67 +123,30 @@ func (c *Client) get(ctx context.Context, route, tenantID string, out any) error
 	)
 	h := http.Header{}
 	h.Set(TenantHeader, tenantID)
-	return c.http.GetJSON(ctx, c.base+route, h, out)
-}
-
-// problem is Xero's problem-JSON error body (401, 403).
-type problem struct {
-	Title  string `json:"Title"`
-	Detail string `json:"Detail"`
-}
-
-// explain adds what the user should do to the errors Xero gives for setup
-// problems. The gRPC code of err is kept.
-func explain(err error, op, tenantID string) error {
-	where := op
-	if tenantID != "" {
-		where = fmt.Sprintf("%s for tenant %s", op, tenantID)
+	var raw json.RawMessage
+	if err := c.http.GetJSON(ctx, c.base+route, h, &raw); err != nil {
+		return err
 	}
-	var se *httpx.StatusError
-	if !errors.As(err, &se) {
-		return fmt.Errorf("%s: %w", where, err)
+	if err := decode(raw, out); err != nil {
+		return &decodeError{err: err}
 	}
-	var p problem
-	_ = json.Unmarshal([]byte(se.Body), &p) // error bodies may be plain text or XML
-	hint := ""
-	switch {
-	case se.StatusCode == http.StatusUnauthorized && strings.HasPrefix(p.Detail, "TokenExpired"):
-		hint = "the access token expired and could not be renewed; check the credentials"
-	case se.StatusCode == http.StatusUnauthorized:
-		hint = "Xero refused the access token (AuthorizationUnsuccessful): it lacks the accounting.settings.read scope, " +
-			"the organisation was disconnected, or the token was revoked; re-authorise the app (baton-xero login) or check --xero-scopes"
-	case se.StatusCode == http.StatusForbidden:
-		hint = "the organisation is not connected to this app (AuthenticationUnsuccessful); reconnect it in Xero, " +
-			"or leave it out with --xero-tenant-ids"
-	}
-	if hint != "" && se.Msg == "" {
-		se.Msg = hint
-	}
-	return fmt.Errorf("%s: %w", where, err)
+	return nil
 }
 
-// MalformedError says a 2xx answer did not have the shape Xero documents.
-// It is never retried and never read as an empty result.
-type MalformedError struct {
-	Op, TenantID string
-	Err          error
-}
+// decodeError is a body that was read whole but does not fit the shape
+// Xero documents; malformedOr turns it into a MalformedError.
+type decodeError struct{ err error }
 
-func (e *MalformedError) Error() string {
-	if e.TenantID != "" {
-		return fmt.Sprintf("%s for tenant %s: unexpected response from Xero: %v", e.Op, e.TenantID, e.Err)
+func (e *decodeError) Error() string { return e.err.Error() }
+
+func (e *decodeError) Unwrap() error { return e.err }
+
+// malformedOr returns a MalformedError for op when err is a decodeError,
+// err otherwise.
+func malformedOr(err error, op, route, tenantID string) error {
+	var de *decodeError
+	if errors.As(err, &de) {
+		return malformed(op, route, tenantID, de.err)
 	}
-	return fmt.Sprintf("%s: unexpected response from Xero: %v", e.Op, e.Err)
-}
-
-func (e *MalformedError) Unwrap() error { return e.Err }
-
-// GRPCStatus makes the sync fail rather than retry: a malformed answer does
-// not heal by asking again.
-func (e *MalformedError) GRPCStatus() *status.Status {
-	return status.New(codes.Internal, "xero: "+e.Error())
-}
-
-func malformed(op, tenantID string, err error) error {
-	return &MalformedError{Op: op, TenantID: tenantID, Err: err}
+	return err
 }

@@ -46,7 +46,7 @@ const (
 	flagClientSecret = "xero-client-secret" //nolint:gosec // G101: a flag name, not a credential
 	flagRefreshToken = "refresh-token"
 	flagToken        = "token"
-	flagTokenFile    = "token-file"
+	flagTokenStore   = "xero-token-store"
 )
 
 // Timings.
@@ -160,7 +160,7 @@ func (c Config) Mode() (Mode, error) {
 				"(1) %s and %s of a Xero Custom Connection (client credentials); "+
 				"(2) those of a Xero Web app plus %s, or a %s written by `baton-xero login`; "+
 				"(3) %s with an access token (valid for 30 minutes)",
-			flagRef(flagClientID), flagRef(flagClientSecret), flagRef(flagRefreshToken), flagRef(flagTokenFile), flagRef(flagToken))
+			flagRef(flagClientID), flagRef(flagClientSecret), flagRef(flagRefreshToken), flagRef(flagTokenStore), flagRef(flagToken))
 	}
 
 	if hasRT {
@@ -175,7 +175,7 @@ func (c Config) Mode() (Mode, error) {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
 			return 0, newError(codes.FailedPrecondition, err,
-				"xero: read %s: %v", flagRef(flagTokenFile), err)
+				"xero: read %s: %v", flagRef(flagTokenStore), err)
 		case tok.RefreshToken != "":
 			return ModeRefreshToken, nil
 		}
@@ -187,7 +187,7 @@ func errNoTokenFile() error {
 	return newError(codes.InvalidArgument, nil,
 		"xero: %s is required with a refresh token: Xero rotates the refresh token on every use, "+
 			"so the new one must be saved or the next run fails with invalid_grant",
-		flagRef(flagTokenFile))
+		flagRef(flagTokenStore))
 }
 
 // flagRef names a flag with its environment variable.

@@ -55,7 +55,7 @@ func TestConfig_Mode(t *testing.T) {
 		{name: "refresh via token file", cfg: Config{ClientID: id, ClientSecret: secret, TokenFile: withRT}, want: ModeRefreshToken},
 		{
 			name: "refresh flag without token file", cfg: Config{ClientID: id, ClientSecret: secret, RefreshToken: rt},
-			wantCode: codes.InvalidArgument, wantErr: []string{"--token-file (BATON_TOKEN_FILE) is required", "rotates"},
+			wantCode: codes.InvalidArgument, wantErr: []string{"--xero-token-store (BATON_XERO_TOKEN_STORE) is required", "rotates"},
 		},
 		{
 			name: "corrupt token file", cfg: Config{ClientID: id, ClientSecret: secret, TokenFile: corrupt},

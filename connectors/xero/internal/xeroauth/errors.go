@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 	"google.golang.org/grpc/codes"
@@ -81,7 +83,7 @@ func tokenEndpointError(g grant, tokenFile string, err error, secrets ...string)
 					"or was already rotated by another process (or a lost or restored-from-backup token file). "+
 					"Get a new one: run `baton-xero login` (or re-authorise the Web app), then set %s to the file it wrote "+
 					"or %s to the new refresh token; the token file in use is %q",
-				detail, flagRef(flagTokenFile), flagRef(flagRefreshToken), tokenFile)
+				detail, flagRef(flagTokenStore), flagRef(flagRefreshToken), tokenFile)
 		case grantAuthorizationCode:
 			return newError(codes.Unauthenticated, err,
 				"xero: the authorisation code was rejected (%s): it expires quickly and works once; run `baton-xero login` again", detail)
@@ -94,7 +96,7 @@ func tokenEndpointError(g grant, tokenFile string, err error, secrets ...string)
 		if g == grantClientCredentials {
 			return newError(codes.PermissionDenied, err,
 				"xero: this app may not use client credentials (%s): only a Xero Custom Connection can; "+
-					"for a Web app run `baton-xero login` and set %s", detail, flagRef(flagTokenFile))
+					"for a Web app run `baton-xero login` and set %s", detail, flagRef(flagTokenStore))
 		}
 		return newError(codes.PermissionDenied, err, "xero: the app is not authorised for this grant (%s)", detail)
 	case "invalid_scope":
@@ -110,14 +112,14 @@ func tokenEndpointError(g grant, tokenFile string, err error, secrets ...string)
 }
 
 // redact removes secrets from text the server sent back, flattens it to
-// one line and bounds its length.
+// one line without control characters and bounds its length.
 func redact(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}
 	}
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(Printable(s)), " ")
 	if len(s) > 200 {
 		s = s[:200] + "…"
 	}
@@ -133,4 +135,17 @@ func fingerprint(tok string) string {
 	sum := sha256.Sum256([]byte(tok))
 	h := hex.EncodeToString(sum[:])
 	return h[len(h)-4:]
+}
+
+// Printable returns s safe to print on a terminal: control characters
+// (escape sequences, carriage returns, NUL) and invisible formatting runes
+// (bidirectional overrides) become spaces, so text a vendor sent cannot
+// rewrite what the user sees.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, s)
 }

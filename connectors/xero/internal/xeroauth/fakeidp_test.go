@@ -1,38 +1,43 @@
 package xeroauth
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
-	"golang.org/x/oauth2"
+	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
 )
 
-// fakeIdP is a small stand-in for Xero's identity service: the authorize
-// redirect and the token endpoint with client credentials, rotating
-// single-use refresh tokens (no grace period, so a double spend shows up as
-// invalid_grant) and authorisation codes with PKCE.
+// fakeIdP is xerofake's identity service (the one fake Xero) seen through
+// a recording front: it counts token calls per grant, keeps the scope and
+// client-authentication style last sent and every token handed out (for
+// leak checks), and stages what a test needs around it: a token endpoint
+// failing with a status that echoes the spent token, a hook before each
+// refresh, and a consent the user denies. Refresh tokens are single use
+// (xerofake with no reuse window), so a double spend shows up as
+// invalid_grant; invalid_client answers 401.
 type fakeIdP struct {
-	t        *testing.T
-	clientID string
-	secret   string
-	srv      *httptest.Server
+	t                  *testing.T
+	clientID, secret   string // the Web app
+	ccClientID, ccSecr string // a Custom Connection (client credentials)
+	fake               *xerofake.Server
+	srv                *httptest.Server
 
 	mu          sync.Mutex
-	expiresIn   int
-	failStatus  int               // if set, /token answers this status
-	deny        bool              // /authorize redirects with error=access_denied
-	onRefresh   func(rt string)   // called before a refresh grant is processed
-	validRT     map[string]bool   // refresh tokens that may be spent once
-	codes       map[string]pkceOK // outstanding authorisation codes
-	issued      []string          // every token handed out, for leak checks
+	failStatus  int             // if set, /token answers this status
+	deny        bool            // /authorize redirects with error=access_denied
+	onRefresh   func(rt string) // called before a refresh grant is processed
+	issued      []string        // every token handed out, for leak checks
+	issuedBy    map[string][]string
 	ccCalls     int
 	rtCalls     int
 	codeCalls   int
@@ -40,20 +45,22 @@ type fakeIdP struct {
 	lastAuthHdr bool
 }
 
-type pkceOK struct {
-	challenge, redirectURI, scope string
-}
-
 func newFakeIdP(t *testing.T) *fakeIdP {
 	t.Helper()
+	ds := xerofake.Demo()
 	f := &fakeIdP{
-		t:         t,
-		clientID:  "client-id-1",
-		secret:    "CLIENT-SECRET-" + randHex(),
-		expiresIn: 1800,
-		validRT:   map[string]bool{},
-		codes:     map[string]pkceOK{},
+		t:          t,
+		clientID:   "client-id-1",
+		secret:     "CLIENT-SECRET-" + randHex(),
+		ccClientID: "cc-client-id-1",
+		ccSecr:     "CC-CLIENT-SECRET-" + randHex(),
+		issuedBy:   map[string][]string{},
 	}
+	ds.Clients = append(ds.Clients,
+		xerofake.Client{ID: f.clientID, Secret: f.secret},
+		xerofake.Client{ID: f.ccClientID, Secret: f.ccSecr, CustomConnection: true, TenantID: ds.Orgs[0].OrganisationID},
+	)
+	f.fake = xerofake.New(ds, xerofake.Options{RefreshGrace: time.Nanosecond, InvalidClientStatus: http.StatusUnauthorized})
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", f.token)
 	mux.HandleFunc("GET /authorize", f.authorize)
@@ -71,12 +78,11 @@ func randHex() string {
 func (f *fakeIdP) tokenURL() string     { return f.srv.URL + "/token" }
 func (f *fakeIdP) authorizeURL() string { return f.srv.URL + "/authorize" }
 
-// seedRT makes a refresh token spendable once and returns it.
+// seedRT makes a refresh token of the Web app (spendable once) and returns it.
 func (f *fakeIdP) seedRT() string {
+	rt := f.fake.IssueRefreshToken(f.clientID, "offline_access", ScopeSettingsRead)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	rt := "RT-SEED-" + randHex()
-	f.validRT[rt] = true
 	f.issued = append(f.issued, rt)
 	return rt
 }
@@ -84,7 +90,19 @@ func (f *fakeIdP) seedRT() string {
 func (f *fakeIdP) secrets() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]string{f.secret}, f.issued...)
+	return append([]string{f.secret, f.ccSecr}, f.issued...)
+}
+
+// issuedFor reports whether tok was handed out by a grant_type call.
+func (f *fakeIdP) issuedFor(grant, tok string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, t := range f.issuedBy[grant] {
+		if t == tok {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *fakeIdP) counts() (cc, rt, code int) {
@@ -93,122 +111,91 @@ func (f *fakeIdP) counts() (cc, rt, code int) {
 	return f.ccCalls, f.rtCalls, f.codeCalls
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func oauthError(w http.ResponseWriter, status int, code string) {
-	writeJSON(w, status, map[string]string{"error": code})
-}
-
+// token records the call, applies the staged failure, and lets xerofake
+// answer.
 func (f *fakeIdP) token(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, 400, "invalid_request")
-		return
-	}
-	id, secret, basic := r.BasicAuth()
-	if !basic {
-		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	}
-	grant := r.PostForm.Get("grant_type")
+	body, _ := io.ReadAll(r.Body)
+	form, _ := url.ParseQuery(string(body))
+	_, _, basic := r.BasicAuth()
+	grant := form.Get("grant_type")
 
 	var hook func(string)
 	f.mu.Lock()
 	f.lastAuthHdr = basic
-	if grant == "refresh_token" {
+	switch grant {
+	case "refresh_token":
 		f.rtCalls++
 		hook = f.onRefresh
+	case "client_credentials":
+		f.ccCalls++
+		f.lastScope = form.Get("scope")
+	case "authorization_code":
+		f.codeCalls++
 	}
 	fail := f.failStatus
 	f.mu.Unlock()
 	if hook != nil {
-		hook(r.PostForm.Get("refresh_token"))
+		hook(form.Get("refresh_token"))
 	}
-
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if fail != 0 {
 		// Echo the spent token to prove it is redacted from errors.
-		http.Error(w, "maintenance "+r.PostForm.Get("refresh_token"), fail)
+		http.Error(w, "maintenance "+form.Get("refresh_token"), fail)
 		return
 	}
-	if id != f.clientID || secret != f.secret {
-		writeJSON(w, 401, map[string]string{"error": "invalid_client", "error_description": "Client authentication failed"})
-		return
+
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/connect/token"
+	r2.Body = io.NopCloser(bytes.NewReader(body))
+	rec := httptest.NewRecorder()
+	f.fake.ServeHTTP(rec, r2)
+	out := rec.Body.Bytes()
+	var resp map[string]any
+	if json.Unmarshal(out, &resp) == nil {
+		f.mu.Lock()
+		for _, k := range []string{"access_token", "refresh_token"} {
+			if tok, ok := resp[k].(string); ok && tok != "" {
+				f.issued = append(f.issued, tok)
+				f.issuedBy[grant] = append(f.issuedBy[grant], tok)
+			}
+		}
+		f.mu.Unlock()
+		if resp["error"] == "invalid_grant" && grant == "refresh_token" {
+			// Some servers echo the token; prove it is redacted.
+			resp["error_description"] = "Token " + form.Get("refresh_token") + " has been expired or revoked."
+			out, _ = json.Marshal(resp)
+		}
 	}
-	resp := map[string]any{"token_type": "Bearer", "expires_in": f.expiresIn}
-	switch grant {
-	case "client_credentials":
-		f.ccCalls++
-		f.lastScope = r.PostForm.Get("scope")
-		resp["access_token"] = f.issue("CC-AT-")
-		resp["scope"] = f.lastScope
-	case "refresh_token":
-		rt := r.PostForm.Get("refresh_token")
-		if !f.validRT[rt] {
-			writeJSON(w, 400, map[string]string{"error": "invalid_grant", "error_description": "Token " + rt + " has been expired or revoked."})
-			return
+	for k, vs := range rec.Header() {
+		if k != "Content-Length" {
+			w.Header()[k] = vs
 		}
-		delete(f.validRT, rt)
-		next := f.issue("RT-")
-		f.validRT[next] = true
-		resp["access_token"] = f.issue("AT-")
-		resp["refresh_token"] = next
-	case "authorization_code":
-		f.codeCalls++
-		code := r.PostForm.Get("code")
-		want, ok := f.codes[code]
-		delete(f.codes, code)
-		if !ok || r.PostForm.Get("redirect_uri") != want.redirectURI ||
-			oauth2.S256ChallengeFromVerifier(r.PostForm.Get("code_verifier")) != want.challenge {
-			oauthError(w, 400, "invalid_grant")
-			return
-		}
-		resp["access_token"] = f.issue("LOGIN-AT-")
-		if strings.Contains(" "+want.scope+" ", " offline_access ") {
-			next := f.issue("LOGIN-RT-")
-			f.validRT[next] = true
-			resp["refresh_token"] = next
-		}
-		resp["scope"] = want.scope
-	default:
-		oauthError(w, 400, "unsupported_grant_type")
-		return
 	}
-	writeJSON(w, 200, resp)
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(out)
 }
 
-// issue makes a token and remembers it. f.mu is held.
-func (f *fakeIdP) issue(prefix string) string {
-	tok := prefix + randHex()
-	f.issued = append(f.issued, tok)
-	return tok
-}
-
+// authorize insists on PKCE and a state, stages a denial, and lets
+// xerofake consent and redirect.
 func (f *fakeIdP) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if q.Get("response_type") != "code" || q.Get("client_id") != f.clientID ||
-		q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("state") == "" {
-		http.Error(w, fmt.Sprintf("bad authorize request %v", q), http.StatusBadRequest)
+	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("state") == "" {
+		http.Error(w, "bad authorize request: PKCE (S256) and a state are required", http.StatusBadRequest)
 		return
 	}
-	redirect, err := url.Parse(q.Get("redirect_uri"))
-	if err != nil {
-		http.Error(w, "bad redirect_uri", http.StatusBadRequest)
-		return
-	}
-	back := url.Values{"state": {q.Get("state")}}
 	f.mu.Lock()
-	if f.deny {
-		back.Set("error", "access_denied")
-	} else {
-		code := "CODE-" + randHex()
-		f.codes[code] = pkceOK{challenge: q.Get("code_challenge"), redirectURI: q.Get("redirect_uri"), scope: q.Get("scope")}
-		back.Set("code", code)
-	}
+	deny := f.deny
 	f.mu.Unlock()
-	redirect.RawQuery = back.Encode()
-	http.Redirect(w, r, redirect.String(), http.StatusFound)
+	if deny {
+		redirect, err := url.Parse(q.Get("redirect_uri"))
+		if err != nil {
+			http.Error(w, "bad redirect_uri", http.StatusBadRequest)
+			return
+		}
+		redirect.RawQuery = url.Values{"state": {q.Get("state")}, "error": {"access_denied"}}.Encode()
+		http.Redirect(w, r, redirect.String(), http.StatusFound)
+		return
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = strings.Replace(r.URL.Path, "/authorize", "/identity/connect/authorize", 1)
+	f.fake.ServeHTTP(w, r2)
 }

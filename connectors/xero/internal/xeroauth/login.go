@@ -3,18 +3,13 @@ package xeroauth
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -70,7 +65,15 @@ func Login(ctx context.Context, lc LoginConfig) (*oauth2.Token, error) {
 
 	redirect, err := url.Parse(lc.RedirectURI)
 	if err != nil || (redirect.Scheme != "https" && redirect.Scheme != "http") || redirect.Host == "" {
-		return nil, fmt.Errorf("xero login: redirect URI %q must be an absolute http(s) URL", lc.RedirectURI)
+		return nil, fmt.Errorf("xero login: redirect URI %q must be an absolute http(s) URL", Printable(lc.RedirectURI))
+	}
+	if !loopbackHost(redirect.Hostname()) {
+		return nil, fmt.Errorf("xero login: redirect URI %q must point at this machine's loopback (localhost, 127.0.0.1 or [::1]): "+
+			"the one-time code must not travel over the network", Printable(lc.RedirectURI))
+	}
+	if host, _, err := net.SplitHostPort(lc.ListenAddr); err != nil || !loopbackHost(host) {
+		return nil, fmt.Errorf("xero login: --listen %q must be a loopback host:port (for example 127.0.0.1:8080), "+
+			"so nothing else on the network can deliver or read the redirect", Printable(lc.ListenAddr))
 	}
 
 	// Fail on an unwritable token file now, not after the user has
@@ -165,7 +168,7 @@ func Login(ctx context.Context, lc LoginConfig) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xero login: save token: %w", err)
 	}
-	err = store.Save(tok)
+	err = store.SaveWithOrigin(tok, tokenstore.Origin(tok.RefreshToken))
 	if uerr := unlock(); err == nil && uerr != nil {
 		err = uerr
 	}
@@ -174,7 +177,7 @@ func Login(ctx context.Context, lc LoginConfig) (*oauth2.Token, error) {
 	}
 	out.printf("\nSaved the token to %s (refresh token fingerprint %s).\n"+
 		"Run the connector with %s pointing at this file. The refresh token rotates on every use and\n"+
-		"expires after 60 days unused.\n", lc.TokenFile, fingerprint(tok.RefreshToken), flagRef(flagTokenFile))
+		"expires after 60 days unused.\n", lc.TokenFile, fingerprint(tok.RefreshToken), flagRef(flagTokenStore))
 	return tok, nil
 }
 
@@ -187,7 +190,7 @@ func (lc LoginConfig) validate() error {
 		missing = append(missing, flagRef(flagClientSecret))
 	}
 	if lc.TokenFile == "" {
-		missing = append(missing, flagRef(flagTokenFile))
+		missing = append(missing, flagRef(flagTokenStore))
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("xero login: set %s (the Web app's client id and secret, and where to save the token)", strings.Join(missing, ", "))
@@ -240,7 +243,12 @@ type arrival struct {
 // the redirect is not ours (ignore it and keep waiting).
 func checkRedirect(q url.Values, state string) (a arrival, reject error) {
 	got := q.Get("state")
-	if e := q.Get("error"); e != "" && (got == state || got == "") {
+	if got != state {
+		// Also for an error= redirect: anyone can send the browser one, and
+		// only Xero's, carrying this attempt's state, may end the login.
+		return arrival{}, errors.New("its state does not match this login attempt (a stale or foreign redirect)")
+	}
+	if e := q.Get("error"); e != "" {
 		desc := redact(q.Get("error_description"), nil)
 		if desc != "" {
 			desc = ": " + desc
@@ -250,9 +258,6 @@ func checkRedirect(q url.Values, state string) (a arrival, reject error) {
 				"run the login again and choose Allow access", desc)}, nil
 		}
 		return arrival{err: fmt.Errorf("xero login: Xero returned error=%s%s", redact(e, nil), desc)}, nil
-	}
-	if got != state {
-		return arrival{}, errors.New("its state does not match this login attempt (a stale or foreign redirect)")
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -356,47 +361,21 @@ func parsePasted(s string) (url.Values, error) {
 	return q, nil
 }
 
+// loopbackHost reports whether host is localhost or a loopback IP.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 func randomState() (string, error) {
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {
 		return "", fmt.Errorf("generate state: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-// selfSignedCert makes a short-lived ECDSA certificate for localhost, the
-// loopback addresses and host, kept in memory only.
-func selfSignedCert(host string) (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("generate certificate key: %w", err)
-	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 128))
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("generate certificate serial: %w", err)
-	}
-	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "baton-xero login (temporary)"},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-	}
-	if ip := net.ParseIP(host); ip != nil {
-		tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-	} else if host != "" && host != "localhost" {
-		tmpl.DNSNames = append(tmpl.DNSNames, host)
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("create certificate: %w", err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
 
 // lockedWriter serialises writes from the listener, the stdin reader and

@@ -160,8 +160,8 @@ func (r *loginRun) redirectURL(t *testing.T) string {
 
 func checkSaved(t *testing.T, r *loginRun, tok *oauth2.Token) {
 	t.Helper()
-	if tok == nil || !strings.HasPrefix(tok.RefreshToken, "LOGIN-RT-") || !strings.HasPrefix(tok.AccessToken, "LOGIN-AT-") {
-		t.Fatalf("Login: got token %v, want LOGIN-AT-/LOGIN-RT- tokens", tok != nil)
+	if tok == nil || !r.f.issuedFor("authorization_code", tok.RefreshToken) || !r.f.issuedFor("authorization_code", tok.AccessToken) {
+		t.Fatalf("Login: got token %v, want the access and refresh tokens of the code exchange", tok != nil)
 	}
 	saved, err := (&tokenstore.Store{Path: r.file}).Load()
 	if err != nil {
@@ -343,11 +343,11 @@ func TestLogin_Errors(t *testing.T) {
 	}{
 		{
 			name: "missing everything", lc: LoginConfig{},
-			wantErr: []string{"--xero-client-id (BATON_XERO_CLIENT_ID)", "--xero-client-secret", "--token-file"},
+			wantErr: []string{"--xero-client-id (BATON_XERO_CLIENT_ID)", "--xero-client-secret", "--xero-token-store"},
 		},
 		{
 			name: "missing token file", lc: LoginConfig{ClientID: "id", ClientSecret: "SECRET-X"},
-			wantErr: []string{"--token-file (BATON_TOKEN_FILE)"},
+			wantErr: []string{"--xero-token-store (BATON_XERO_TOKEN_STORE)"},
 		},
 		{
 			name: "bad redirect", lc: LoginConfig{ClientID: "id", ClientSecret: "SECRET-X", TokenFile: "t.json", RedirectURI: "localhost:8080"},

@@ -66,6 +66,7 @@ func NewTokenSource(ctx context.Context, c Config) (TokenSource, error) {
 				Endpoint:     oauth2.Endpoint{TokenURL: c.TokenURL, AuthStyle: oauth2.AuthStyleInHeader},
 			},
 			store:       &tokenstore.Store{Path: c.TokenFile},
+			path:        c.TokenFile,
 			flagRT:      c.RefreshToken,
 			now:         c.Now,
 			log:         log,
@@ -165,7 +166,8 @@ func (s *ccSource) Invalidate(tok *oauth2.Token) {
 type refreshSource struct {
 	ctx         context.Context
 	conf        *oauth2.Config
-	store       *tokenstore.Store
+	store       tokenFile
+	path        string // the token file, for messages
 	flagRT      string
 	now         func() time.Time
 	log         *zap.Logger
@@ -176,12 +178,27 @@ type refreshSource struct {
 	// rejected is the access token last invalidated, so that a copy of it
 	// in the token file is not adopted again.
 	rejected string
+	// unsaved is a rotated token the file could not take (with its chain's
+	// origin): the newest refresh token exists only here, so it is used
+	// for the next refresh and its save retried (see saveretry.go).
+	unsaved       *oauth2.Token
+	unsavedOrigin string
+	nextSaveTry   time.Time
+}
+
+// tokenFile is what refreshSource needs of the token store
+// (*tokenstore.Store); tests wrap it to make saving fail.
+type tokenFile interface {
+	Lock(ctx context.Context) (unlock func() error, err error)
+	LoadWithOrigin() (*oauth2.Token, string, error)
+	SaveWithOrigin(tok *oauth2.Token, origin string) error
 }
 
 func (s *refreshSource) Token() (*oauth2.Token, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if fresh(s.tok, s.now()) {
+		s.retrySave()
 		return clone(s.tok), nil
 	}
 	tok, err := s.renew()
@@ -213,7 +230,7 @@ func (s *refreshSource) renew() (*oauth2.Token, error) {
 		}
 	}()
 
-	stored, err := s.store.Load()
+	stored, origin, err := s.store.LoadWithOrigin()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		stored = nil
@@ -221,9 +238,15 @@ func (s *refreshSource) renew() (*oauth2.Token, error) {
 		return nil, newError(codes.FailedPrecondition, err,
 			"xero: %v; set %s again or run `baton-xero login`", err, flagRef(flagRefreshToken))
 	}
+	stored, origin = s.chain(stored, origin)
+	if s.unsaved != nil {
+		// The file is behind: the newest refresh token is the one it
+		// could not take.
+		stored, origin = s.unsaved, s.unsavedOrigin
+	}
 
 	now := s.now()
-	if stored != nil && fresh(stored, now) && stored.AccessToken != s.rejected {
+	if stored != nil && s.unsaved == nil && fresh(stored, now) && stored.AccessToken != s.rejected {
 		s.log.Debug("xero: adopted access token from the token file",
 			zap.String("access_token_fp", fingerprint(stored.AccessToken)), zap.Time("expiry", stored.Expiry))
 		return stored, nil
@@ -241,33 +264,58 @@ func (s *refreshSource) renew() (*oauth2.Token, error) {
 	if rt == "" {
 		return nil, newError(codes.Unauthenticated, nil,
 			"xero: no refresh token: %q holds none and %s is empty; run `baton-xero login`",
-			s.store.Path, flagRef(flagRefreshToken))
+			s.path, flagRef(flagRefreshToken))
 	}
 
 	tok, err := s.conf.TokenSource(s.ctx, &oauth2.Token{RefreshToken: rt}).Token()
 	if err != nil {
-		return nil, tokenEndpointError(grantRefreshToken, s.store.Path, err, rt, s.conf.ClientSecret)
+		return nil, tokenEndpointError(grantRefreshToken, s.path, err, rt, s.conf.ClientSecret)
 	}
 	stampExpiry(tok, s.now())
 	if tok.RefreshToken == "" {
 		tok.RefreshToken = rt // not rotated this time; keep the one that works
 	}
 	tok = clone(tok) // drop x/oauth2's raw response before keeping it
-	if err := s.store.Save(tok); err != nil {
-		// Xero lets the previous refresh token be retried for 30 minutes,
-		// and the file still holds it, so failing now loses nothing yet.
-		return nil, newError(codes.FailedPrecondition, err,
-			"xero: could not save the rotated refresh token: %v; fix the file or its directory "+
-				"(the previous refresh token stays usable for about 30 minutes)", err)
-	}
 	s.rejected = ""
+	if err := s.store.SaveWithOrigin(tok, origin); err != nil {
+		// Xero accepts the old refresh token for 30 more minutes only, so
+		// dropping the new one would soon lose the chain: keep serving
+		// with it from memory and retry the save.
+		s.keepUnsaved(tok, origin, err)
+		return tok, nil
+	}
+	s.unsaved = nil
 	s.log.Info("xero: refreshed access token and saved the rotated refresh token",
-		zap.String("token_file", s.store.Path),
+		zap.String("token_file", s.path),
 		zap.String("old_refresh_token_fp", fingerprint(rt)),
 		zap.String("refresh_token_fp", fingerprint(tok.RefreshToken)),
 		zap.String("access_token_fp", fingerprint(tok.AccessToken)),
 		zap.Time("expiry", tok.Expiry))
 	return tok, nil
+}
+
+// chain decides which token chain to continue. The stored token wins over
+// the configured --refresh-token (it is newer in the same chain) unless the
+// file records that its chain grew from a different first token: then the
+// configured one was given on purpose (a new login) and starts a new chain.
+// A file without an origin (written by an older version) keeps winning, and
+// from now on records the configured token as its origin.
+func (s *refreshSource) chain(stored *oauth2.Token, origin string) (*oauth2.Token, string) {
+	configured := tokenstore.Origin(s.flagRT)
+	switch {
+	case stored == nil || origin == "":
+		if origin == "" {
+			origin = configured
+		}
+		return stored, origin
+	case configured == "" || configured == origin || s.flagRT == stored.RefreshToken:
+		return stored, origin
+	}
+	s.log.Info("xero: a new "+flagRef(flagRefreshToken)+" was given: starting a new token chain",
+		zap.String("token_file", s.path),
+		zap.String("file_refresh_token_fp", fingerprint(stored.RefreshToken)),
+		zap.String("flag_refresh_token_fp", fingerprint(s.flagRT)))
+	return nil, configured
 }
 
 func (s *refreshSource) Invalidate(tok *oauth2.Token) {

@@ -92,7 +92,7 @@ func TestNewTokenSource_NoNetwork(t *testing.T) {
 	clock := newClock()
 	file := filepath.Join(t.TempDir(), "token.json")
 	cfgs := []Config{
-		{ClientID: f.clientID, ClientSecret: f.secret, TokenURL: f.tokenURL()},
+		{ClientID: f.ccClientID, ClientSecret: f.ccSecr, TokenURL: f.tokenURL()},
 		{ClientID: f.clientID, ClientSecret: f.secret, RefreshToken: f.seedRT(), TokenFile: file, TokenURL: f.tokenURL(), Now: clock.Now},
 		{AccessToken: "static"},
 	}
@@ -125,14 +125,14 @@ func TestCCSource_Token(t *testing.T) {
 	f := newFakeIdP(t)
 	clock := newClock()
 	log, sink := newLogSink()
-	ts := mustSource(t, Config{ClientID: f.clientID, ClientSecret: f.secret, TokenURL: f.tokenURL(), Now: clock.Now, Logger: log})
+	ts := mustSource(t, Config{ClientID: f.ccClientID, ClientSecret: f.ccSecr, TokenURL: f.tokenURL(), Now: clock.Now, Logger: log})
 
 	tok1, err := ts.Token()
 	if err != nil {
 		t.Fatalf("Token: %v", err)
 	}
-	if !strings.HasPrefix(tok1.AccessToken, "CC-AT-") || tok1.RefreshToken != "" {
-		t.Errorf("Token: got access %q refresh %q, want a CC-AT- token and no refresh token", tok1.AccessToken, tok1.RefreshToken)
+	if !f.issuedFor("client_credentials", tok1.AccessToken) || tok1.RefreshToken != "" {
+		t.Errorf("Token: got access %q refresh %q, want a client-credentials access token and no refresh token", tok1.AccessToken, tok1.RefreshToken)
 	}
 	f.mu.Lock()
 	scope, basic := f.lastScope, f.lastAuthHdr
@@ -188,7 +188,7 @@ func TestCCSource_Scopes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeIdP(t)
-			ts := mustSource(t, Config{ClientID: f.clientID, ClientSecret: f.secret, TokenURL: f.tokenURL(), Scopes: tt.scopes})
+			ts := mustSource(t, Config{ClientID: f.ccClientID, ClientSecret: f.ccSecr, TokenURL: f.tokenURL(), Scopes: tt.scopes})
 			if _, err := ts.Token(); err != nil {
 				t.Fatal(err)
 			}
@@ -285,7 +285,7 @@ func TestRefreshSource_Token_FileWinsOverFlag(t *testing.T) {
 	if presented != fileRT {
 		t.Errorf("refresh token spent: got the flag's, want the file's")
 	}
-	if !strings.HasPrefix(tok.AccessToken, "AT-") {
+	if !f.issuedFor("refresh_token", tok.AccessToken) {
 		t.Errorf("Token: got %q, want a fresh AT- token", tok.AccessToken)
 	}
 }
@@ -423,7 +423,7 @@ func TestRefreshSource_Token_Errors(t *testing.T) {
 			name:     "invalid_grant",
 			setup:    func(f *fakeIdP, c *Config, _ string) { c.RefreshToken = "RT-REVOKED-" + randHex() },
 			wantCode: codes.Unauthenticated,
-			wantErr:  []string{"refresh token was rejected by Xero", "60 days", "another process", "`baton-xero login`", "--token-file", "--refresh-token"},
+			wantErr:  []string{"refresh token was rejected by Xero", "60 days", "another process", "`baton-xero login`", "--xero-token-store (BATON_XERO_TOKEN_STORE)", "--refresh-token"},
 		},
 		{
 			name: "invalid_client",
@@ -528,7 +528,7 @@ func TestCCSource_Token_Errors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeIdP(t)
 			log, sink := newLogSink()
-			c := Config{ClientID: f.clientID, ClientSecret: f.secret, TokenURL: f.tokenURL(), Logger: log}
+			c := Config{ClientID: f.ccClientID, ClientSecret: f.ccSecr, TokenURL: f.tokenURL(), Logger: log}
 			tt.setup(f, &c)
 			_, err := mustSource(t, c).Token()
 			if err == nil {
@@ -558,7 +558,7 @@ func TestTokenSource_NoSecretsInLogs(t *testing.T) {
 	rc := refreshConfig(f, file, clock, log)
 	rc.RefreshToken = f.seedRT()
 	sources := []TokenSource{
-		mustSource(t, Config{ClientID: f.clientID, ClientSecret: f.secret, TokenURL: f.tokenURL(), Now: clock.Now, Logger: log}),
+		mustSource(t, Config{ClientID: f.ccClientID, ClientSecret: f.ccSecr, TokenURL: f.tokenURL(), Now: clock.Now, Logger: log}),
 		mustSource(t, rc),
 		mustSource(t, rc),
 		mustSource(t, Config{AccessToken: "STATIC-AT-" + randHex(), Logger: log}),
