@@ -38,18 +38,7 @@ func BenchmarkSync_RealLimits80(b *testing.B) {
 		b.Fatalf("dataset fits one window (%v): want a larger one", perGroup)
 	}
 	for i := 0; i < b.N; i++ {
-		fake := workatofake.New(ws, workatofake.Options{})
-		srv := httptest.NewServer(fake.Handler("us"))
-		out := filepath.Join(b.TempDir(), "real80.c1z")
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		res, err := connectortest.Exec(ctx, marker, []string{"BATON_DISABLE_HTTP_CACHE=true"},
-			"--workato-api-key", ws.Clients[0].Token, "--workato-base-url", srv.URL, "--file", out)
-		cancel()
-		srv.Close()
-		if err != nil || res.ExitCode != 0 {
-			b.Fatalf("sync: exit %d, err %v\n%s", res.ExitCode, err, tail(res.Stderr, 3000))
-		}
-		got := fake.Requests().Total()
+		res, got := syncAtRealLimits(b, ws)
 		ratio := res.Duration.Seconds() / rateBound.Seconds()
 		b.ReportMetric(float64(got), "requests/sync")
 		b.ReportMetric(res.Duration.Seconds(), "wall-s")
@@ -77,18 +66,7 @@ func BenchmarkSync_SmallRealMinute(b *testing.B) {
 		}
 	}
 	for i := 0; i < b.N; i++ {
-		fake := workatofake.New(ws, workatofake.Options{})
-		srv := httptest.NewServer(fake.Handler("us"))
-		out := filepath.Join(b.TempDir(), "small.c1z")
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		res, err := connectortest.Exec(ctx, marker, []string{"BATON_DISABLE_HTTP_CACHE=true"},
-			"--workato-api-key", ws.Clients[0].Token, "--workato-base-url", srv.URL, "--file", out)
-		cancel()
-		srv.Close()
-		if err != nil || res.ExitCode != 0 {
-			b.Fatalf("sync: exit %d, err %v\n%s", res.ExitCode, err, tail(res.Stderr, 3000))
-		}
-		got := fake.Requests().Total()
+		res, got := syncAtRealLimits(b, ws)
 		b.ReportMetric(float64(got), "requests/sync")
 		b.ReportMetric(res.Duration.Seconds(), "wall-s")
 		fmt.Fprintf(os.Stderr, "\nworkato small sync at the real minute: %d requests (lower bound %d), wall %v = %.2f x the %v target\n",
@@ -100,4 +78,22 @@ func BenchmarkSync_SmallRealMinute(b *testing.B) {
 			b.Errorf("wall time: got %v, want at most %v", res.Duration, smallWallTarget)
 		}
 	}
+}
+
+// syncAtRealLimits syncs ws from a fresh fake at Workato's real limits and
+// returns the run and the number of requests the fake served.
+func syncAtRealLimits(b *testing.B, ws workatofake.Workspace) (connectortest.Result, int) {
+	b.Helper()
+	fake := workatofake.New(ws, workatofake.Options{})
+	srv := httptest.NewServer(fake.Handler("us"))
+	defer srv.Close()
+	out := filepath.Join(b.TempDir(), "sync.c1z")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	res, err := connectortest.Exec(ctx, marker, []string{"BATON_DISABLE_HTTP_CACHE=true"},
+		"--workato-api-key", ws.Clients[0].Token, "--workato-base-url", srv.URL, "--file", out)
+	if err != nil || res.ExitCode != 0 {
+		b.Fatalf("sync: exit %d, err %v\n%s", res.ExitCode, err, tail(res.Stderr, 3000))
+	}
+	return res, fake.Requests().Total()
 }
