@@ -3,12 +3,10 @@ package connectortest
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
-	"github.com/conductorone/baton-sdk/pkg/dotc1z"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
 )
 
@@ -84,89 +82,32 @@ func (s *Snapshot) AddGrant(g Grant) {
 // ReadC1Z reads the latest finished sync of the c1z at path with
 // baton-sdk's reader (either storage engine).
 func ReadC1Z(ctx context.Context, path string) (*Snapshot, error) {
-	tmp, err := os.MkdirTemp("", "connectortest-")
+	st, err := readStored(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = os.RemoveAll(tmp) }()
-	store, err := dotc1z.NewStore(ctx, path, dotc1z.WithReadOnly(true), dotc1z.WithTmpDir(tmp))
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	defer func() { _ = store.Close(ctx) }()
-	run, err := store.SyncMeta().LatestFinishedSyncOfAnyType(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("latest finished sync in %s: %w", path, err)
-	}
-	if run == nil {
-		return nil, fmt.Errorf("%s holds no finished sync", path)
-	}
-	if err := store.SetCurrentSync(ctx, run.ID); err != nil {
-		return nil, fmt.Errorf("select sync %s: %w", run.ID, err)
-	}
 	s := NewSnapshot()
-
-	tok := ""
-	for {
-		resp, err := store.ListResourceTypes(ctx, v2.ResourceTypesServiceListResourceTypesRequest_builder{PageToken: tok}.Build())
-		if err != nil {
-			return nil, fmt.Errorf("list resource types: %w", err)
-		}
-		for _, rt := range resp.GetList() {
-			s.ResourceTypes = append(s.ResourceTypes, rt.GetId())
-		}
-		if tok = resp.GetNextPageToken(); tok == "" {
-			break
-		}
+	for _, rt := range st.resourceTypes {
+		s.ResourceTypes = append(s.ResourceTypes, rt.GetId())
 	}
 	sort.Strings(s.ResourceTypes)
-
-	for {
-		resp, err := store.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{PageToken: tok}.Build())
-		if err != nil {
-			return nil, fmt.Errorf("list resources: %w", err)
-		}
-		for _, r := range resp.GetList() {
-			s.AddResource(resourceOf(r))
-		}
-		if tok = resp.GetNextPageToken(); tok == "" {
-			break
-		}
+	for _, r := range st.resources {
+		s.AddResource(resourceOf(r))
 	}
-
-	for {
-		resp, err := store.ListEntitlements(ctx, v2.EntitlementsServiceListEntitlementsRequest_builder{PageToken: tok}.Build())
-		if err != nil {
-			return nil, fmt.Errorf("list entitlements: %w", err)
+	for _, e := range st.entitlements {
+		var to []string
+		for _, rt := range e.GetGrantableTo() {
+			to = append(to, rt.GetId())
 		}
-		for _, e := range resp.GetList() {
-			var to []string
-			for _, rt := range e.GetGrantableTo() {
-				to = append(to, rt.GetId())
-			}
-			s.AddEntitlement(Entitlement{
-				ID:          e.GetId(),
-				Resource:    idKey(e.GetResource().GetId()),
-				DisplayName: e.GetDisplayName(),
-				GrantableTo: to,
-			})
-		}
-		if tok = resp.GetNextPageToken(); tok == "" {
-			break
-		}
+		s.AddEntitlement(Entitlement{
+			ID:          e.GetId(),
+			Resource:    idKey(e.GetResource().GetId()),
+			DisplayName: e.GetDisplayName(),
+			GrantableTo: to,
+		})
 	}
-
-	for {
-		resp, err := store.ListGrants(ctx, v2.GrantsServiceListGrantsRequest_builder{PageToken: tok}.Build())
-		if err != nil {
-			return nil, fmt.Errorf("list grants: %w", err)
-		}
-		for _, g := range resp.GetList() {
-			s.AddGrant(Grant{Entitlement: g.GetEntitlement().GetId(), Principal: idKey(g.GetPrincipal().GetId())})
-		}
-		if tok = resp.GetNextPageToken(); tok == "" {
-			break
-		}
+	for _, g := range st.grants {
+		s.AddGrant(Grant{Entitlement: g.GetEntitlement().GetId(), Principal: idKey(g.GetPrincipal().GetId())})
 	}
 	return s, nil
 }
