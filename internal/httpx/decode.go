@@ -164,15 +164,7 @@ type MalformedError struct {
 // field "data.id": <Err>`, with the service prefix once.
 func (e *MalformedError) Error() string {
 	var b strings.Builder
-	if e.Service != "" {
-		b.WriteString(e.Service)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Method)
-	if e.Route != "" {
-		b.WriteString(" ")
-		b.WriteString(e.Route)
-	}
+	writeHead(&b, e.Service, e.Method, e.Route)
 	b.WriteString(": unexpected response")
 	if e.Field != "" {
 		fmt.Fprintf(&b, ": field %q", e.Field)

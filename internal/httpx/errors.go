@@ -36,11 +36,8 @@ type StatusError struct {
 // Error renders e as `xero: GET /api.xro/2.0/Users: 403 Forbidden: <Msg>: <Body>`.
 func (e *StatusError) Error() string {
 	var b strings.Builder
-	if e.Service != "" {
-		b.WriteString(e.Service)
-		b.WriteString(": ")
-	}
-	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Route, e.StatusCode)
+	writeHead(&b, e.Service, e.Method, e.Route)
+	fmt.Fprintf(&b, ": %d", e.StatusCode)
 	if text := http.StatusText(e.StatusCode); text != "" {
 		b.WriteString(" ")
 		b.WriteString(text)
@@ -87,15 +84,7 @@ type RequestError struct {
 // Error renders e as `xero: GET /connections: <Msg>: <Err>`.
 func (e *RequestError) Error() string {
 	var b strings.Builder
-	if e.Service != "" {
-		b.WriteString(e.Service)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Method)
-	if e.Route != "" {
-		b.WriteString(" ")
-		b.WriteString(e.Route)
-	}
+	writeHead(&b, e.Service, e.Method, e.Route)
 	if e.Msg != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Msg)
@@ -220,4 +209,18 @@ func Explain(err error, hint func(*StatusError) string) error {
 		se.Msg = hint(se)
 	}
 	return err
+}
+
+// writeHead writes "service: METHOD route", the start of every error of
+// this package: the one place the service prefix is added.
+func writeHead(b *strings.Builder, service, method, route string) {
+	if service != "" {
+		b.WriteString(service)
+		b.WriteString(": ")
+	}
+	b.WriteString(method)
+	if route != "" {
+		b.WriteString(" ")
+		b.WriteString(route)
+	}
 }
