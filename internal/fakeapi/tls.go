@@ -4,21 +4,18 @@ package fakeapi
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"net/http"
 	"sync"
 	"time"
 
 	"golang.org/x/net/http2"
+
+	"github.com/accessgov/baton-connectors/internal/loopbackcert"
 )
 
 // TLSServer is a fake served over TLS, offering "h2" and "http/1.1". Each
@@ -45,7 +42,7 @@ type goAwayKey struct{}
 // ServeTLS serves h over TLS on ln until Close. The certificate is made
 // for 127.0.0.1, ::1 and localhost, valid for a day.
 func ServeTLS(ln net.Listener, h http.Handler) (*TLSServer, error) {
-	cert, pool, err := loopbackCert()
+	cert, pool, err := loopbackcert.Server("fakeapi loopback")
 	if err != nil {
 		return nil, err
 	}
@@ -133,37 +130,4 @@ func (s *TLSServer) Close() {
 		s.mu.Unlock()
 		<-s.done
 	})
-}
-
-// loopbackCert makes a self-signed certificate for the loopback names and
-// a pool that trusts it.
-func loopbackCert() (tls.Certificate, *x509.CertPool, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, nil, fmt.Errorf("fakeapi: certificate key: %w", err)
-	}
-	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(now.UnixNano()),
-		Subject:               pkix.Name{CommonName: "fakeapi loopback"},
-		NotBefore:             now.Add(-time.Minute),
-		NotAfter:              now.Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, nil, fmt.Errorf("fakeapi: certificate: %w", err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		return tls.Certificate{}, nil, fmt.Errorf("fakeapi: certificate: %w", err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool, nil
 }

@@ -20,6 +20,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/accessgov/baton-connectors/internal/tokenstore"
+
+	"github.com/accessgov/baton-connectors/internal/loopbackcert"
 )
 
 // LoginConfig configures Login.
@@ -274,7 +276,7 @@ func (lc LoginConfig) serve(redirect *url.URL, state string, out *lockedWriter, 
 		return nil, "", err
 	}
 	if redirect.Scheme == "https" {
-		cert, err := selfSignedCert(redirect.Hostname())
+		cert, _, err := loopbackcert.Server("baton-xero login (temporary)", redirect.Hostname())
 		if err != nil {
 			_ = ln.Close()
 			return nil, "", err
