@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
@@ -15,13 +14,12 @@ import (
 	"github.com/conductorone/baton-sdk/pkg/connectorbuilder"
 	"github.com/grpc-ecosystem/go-grpc-middleware/logging/zap/ctxzap"
 	"go.uber.org/zap"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/accessgov/baton-connectors/connectors/xero/config"
 	"github.com/accessgov/baton-connectors/connectors/xero/internal/xeroapi"
 	"github.com/accessgov/baton-connectors/connectors/xero/internal/xeroauth"
 	"github.com/accessgov/baton-connectors/internal/baseurl"
+	"github.com/accessgov/baton-connectors/internal/connector"
 	"github.com/accessgov/baton-connectors/internal/creds"
 	"github.com/accessgov/baton-connectors/internal/httpx"
 	"github.com/accessgov/baton-connectors/internal/ratelimit"
@@ -57,13 +55,7 @@ var _ connectorbuilder.ConnectorBuilderV2 = (*Connector)(nil)
 // NewConnector returns the constructor baton-sdk calls with the parsed
 // configuration. version goes into the User-Agent.
 func NewConnector(version string) cli.NewConnector[*config.Xero] {
-	return func(ctx context.Context, cfg *config.Xero, _ *cli.ConnectorOpts) (connectorbuilder.ConnectorBuilderV2, []connectorbuilder.Opt, error) {
-		c, err := New(ctx, cfg, version)
-		if err != nil {
-			return nil, nil, err
-		}
-		return c, nil, nil
-	}
+	return connector.Constructor(version, New)
 }
 
 // Settings is the configuration after secrets were read and checked: what
@@ -138,12 +130,7 @@ func DefaultTokenStore() (string, error) {
 	return filepath.Join(dir, "baton-xero", "token.json"), nil
 }
 
-func invalid(err error) error {
-	if _, ok := status.FromError(err); ok && status.Code(err) != codes.Unknown {
-		return err
-	}
-	return status.Error(codes.InvalidArgument, "xero: "+strings.TrimPrefix(err.Error(), "xero: "))
-}
+func invalid(err error) error { return connector.Invalid("xero", err) }
 
 // New builds the connector. It makes no network call: tokens are fetched
 // when the first request needs one.

@@ -143,7 +143,7 @@ func TestSync_WronglyTypedField(t *testing.T) {
 			if d := time.Since(start); d > 30*time.Second {
 				t.Errorf("time to fail: got %v, want well under 30s (no retry)", d)
 			}
-			mustContain(t, "stderr", res.Stderr, append([]string{"unexpected response from Xero"}, tt.want...)...)
+			mustContain(t, "stderr", res.Stderr, append([]string{"GET /api.xro/2.0/", "unexpected response: field "}, tt.want...)...)
 			assertNoFinishedSync(t, out)
 		})
 	}

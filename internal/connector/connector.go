@@ -5,6 +5,7 @@ package connector
 
 import (
 	"context"
+	"strings"
 
 	"github.com/conductorone/baton-sdk/pkg/cli"
 	"github.com/conductorone/baton-sdk/pkg/connectorbuilder"
@@ -34,7 +35,7 @@ func Constructor[T field.Configurable, B connectorbuilder.ConnectorBuilderV2](ve
 }
 
 // Invalid codes a configuration error as InvalidArgument, its message
-// prefixed "<service>: ", so that the run stops at once with the message:
+// prefixed "<service>: " once, so that the run stops at once with the message:
 // baton-sdk retries nothing with that code. An error that already carries
 // a gRPC code other than Unknown (from creds, say) is returned unchanged,
 // prefix included.
@@ -45,5 +46,5 @@ func Invalid(service string, err error) error {
 	if st, ok := status.FromError(err); ok && st.Code() != codes.Unknown {
 		return err
 	}
-	return status.Error(codes.InvalidArgument, service+": "+err.Error())
+	return status.Error(codes.InvalidArgument, service+": "+strings.TrimPrefix(err.Error(), service+": "))
 }

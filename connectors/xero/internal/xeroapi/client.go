@@ -134,14 +134,14 @@ func (c *Client) get(ctx context.Context, route, tenantID string, out any) error
 }
 
 // decodeError is a body that was read whole but does not fit the shape
-// Xero documents; malformedOr turns it into a MalformedError.
+// Xero documents; malformedOr turns it into an httpx.MalformedError.
 type decodeError struct{ err error }
 
 func (e *decodeError) Error() string { return e.err.Error() }
 
 func (e *decodeError) Unwrap() error { return e.err }
 
-// malformedOr returns a MalformedError for op when err is a decodeError,
+// malformedOr returns an httpx.MalformedError for op when err is a decodeError,
 // err otherwise.
 func malformedOr(err error, op, route, tenantID string) error {
 	var de *decodeError

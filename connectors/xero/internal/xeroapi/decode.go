@@ -1,7 +1,7 @@
 package xeroapi
 
 // decode.go turns a 2xx body into Go values, and any mismatch into a
-// MalformedError (code Internal: the run ends at once instead of the SDK
+// httpx.MalformedError (code Internal: the run ends at once instead of the SDK
 // retrying a body that will not change) that names the field.
 
 import (

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strings"
 
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/accessgov/baton-connectors/internal/httpx"
@@ -56,30 +55,16 @@ func explain(err error, op, tenantID string) error {
 	return &OpError{Where: where, Err: err}
 }
 
-// MalformedError says a 2xx answer did not have the shape Xero documents.
-// It is never retried and never read as an empty result.
-type MalformedError struct {
-	Op, Route, TenantID string
-	Err                 error
-}
-
-func (e *MalformedError) Error() string {
-	if e.TenantID != "" {
-		return fmt.Sprintf("%s%s for tenant %s: unexpected response from Xero to GET %s: %s", servicePrefix, e.Op, e.TenantID, e.Route, withoutPrefix(e.Err))
-	}
-	return fmt.Sprintf("%s%s: unexpected response from Xero to GET %s: %s", servicePrefix, e.Op, e.Route, withoutPrefix(e.Err))
-}
-
-func (e *MalformedError) Unwrap() error { return e.Err }
-
-// GRPCStatus makes the sync fail rather than retry: a malformed answer does
-// not heal by asking again.
-func (e *MalformedError) GRPCStatus() *status.Status {
-	return status.New(codes.Internal, e.Error())
-}
-
+// malformed reports a 2xx answer to GET route that did not have the shape
+// Xero documents, as httpx's MalformedError (code Internal: never retried,
+// never read as an empty result) inside the OpError naming the operation
+// and tenant.
 func malformed(op, route, tenantID string, err error) error {
-	return &MalformedError{Op: op, Route: route, TenantID: tenantID, Err: err}
+	where := op
+	if tenantID != "" {
+		where = fmt.Sprintf("%s for tenant %s", op, tenantID)
+	}
+	return &OpError{Where: where, Err: &httpx.MalformedError{Service: "xero", Method: http.MethodGet, Route: route, Err: err}}
 }
 
 // OpError is a failed call: Where names the operation and the tenant
