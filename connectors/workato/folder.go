@@ -41,7 +41,7 @@ func (s *folderSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs re
 	switch parent.GetResourceType() {
 	case projectTypeID:
 		for _, p := range m.Projects {
-			if p.ID == id && p.FolderID != 0 {
+			if p.ID == id && !p.FolderID.IsZero() {
 				r, err := folderResource(workatoapi.Folder{ID: p.FolderID, Name: p.Name, ProjectID: p.ID, IsProject: true}, parent)
 				if err != nil {
 					return nil, nil, err
@@ -82,7 +82,7 @@ func (s *folderSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs re
 
 func folderResource(f workatoapi.Folder, parent *v2.ResourceId) (*v2.Resource, error) {
 	profile := map[string]interface{}{"id": f.ID.String(), "name": f.Name, "is_project_root": f.IsProject}
-	if f.ProjectID != 0 {
+	if !f.ProjectID.IsZero() {
 		profile["project_id"] = f.ProjectID.String()
 	}
 	r, err := resource.NewResource(f.Name, folderResourceType, f.ID.String(),

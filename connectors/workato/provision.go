@@ -132,11 +132,11 @@ func (p *provisioner) findNewRole(ctx context.Context, rid string) (string, erro
 // Workato ID; notCollaborator says what else is refused.
 func collaboratorIDOf(id *v2.ResourceId, notCollaborator string) (workatoapi.ID, error) {
 	if id.GetResourceType() != collaboratorTypeID {
-		return 0, status.Errorf(codes.InvalidArgument, "workato: %s, not a %s (%s)", notCollaborator, id.GetResourceType(), id.GetResource())
+		return "", status.Errorf(codes.InvalidArgument, "workato: %s, not a %s (%s)", notCollaborator, id.GetResourceType(), id.GetResource())
 	}
-	n, err := workatoapi.ParseID(id.GetResource())
+	n, err := workatoapi.ParseNumericID(id.GetResource())
 	if err != nil {
-		return 0, status.Errorf(codes.InvalidArgument, "workato: collaborator ID %q is not a number", id.GetResource())
+		return "", status.Errorf(codes.InvalidArgument, "workato: collaborator ID %q is not a number", id.GetResource())
 	}
 	return n, nil
 }

@@ -50,7 +50,7 @@ func (s *roleSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs reso
 
 func roleResource(r *role) (*v2.Resource, error) {
 	profile := map[string]interface{}{"name": r.Name, "kind": r.Kind}
-	if r.WorkatoID != 0 {
+	if !r.WorkatoID.IsZero() {
 		profile["id"] = r.WorkatoID.String()
 	}
 	if r.Type != "" {

@@ -25,7 +25,7 @@ func (s *Server) handleFolders(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	page := fakeapi.Paginate(s.children[parent], queryInt(r, "page"), queryInt(r, "per_page"), maxPerPage)
+	page := fakeapi.Paginate(s.children[parent], s.pageNumber(r, "page"), queryInt(r, "per_page"), maxPerPage)
 	out := make([]folderJSON, 0, len(page))
 	for _, i := range page {
 		f := s.ws.Folders[i]
@@ -44,7 +44,7 @@ func (s *Server) handleFolders(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleProjects(w http.ResponseWriter, r *http.Request) {
-	page := fakeapi.Paginate(s.ws.Projects, queryInt(r, "page"), queryInt(r, "per_page"), maxPerPage)
+	page := fakeapi.Paginate(s.ws.Projects, s.pageNumber(r, "page"), queryInt(r, "per_page"), maxPerPage)
 	out := make([]projectJSON, 0, len(page))
 	for _, p := range page {
 		out = append(out, projectJSON{ID: p.ID, Description: p.Description, FolderID: p.FolderID, Name: p.Name})

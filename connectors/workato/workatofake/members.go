@@ -48,14 +48,21 @@ func (s *Server) memberIndexLocked(r *http.Request) (int, bool) {
 	return i, i >= 0
 }
 
-func (s *Server) handleMembers(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) handleMembers(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	data := make([]memberJSON, 0, len(s.ws.Members))
 	for _, m := range s.ws.Members {
 		data = append(data, s.memberJSONLocked(m))
 	}
+	total := len(data) + s.opts.MembersTotalExtra
+	if n := s.opts.MembersPerPage; n > 0 {
+		data = fakeapi.Paginate(data, s.pageNumber(r, "page"), queryInt(r, "per_page"), n)
+	}
+	if len(s.opts.VanishAfterList) > 0 {
+		s.vanishAfterListLocked()
+	}
 	s.mu.Unlock()
-	fakeapi.WriteJSON(w, http.StatusOK, map[string]any{"data": data, "total": len(data)})
+	fakeapi.WriteJSON(w, http.StatusOK, map[string]any{"data": data, "total": total})
 }
 
 func (s *Server) handleMember(w http.ResponseWriter, r *http.Request) {
@@ -142,6 +149,21 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := &s.ws.Members[i]
+	if rc := s.raceLocked(m.ID); rc != nil {
+		if !rc.After {
+			s.applyRaceLocked(m, rc)
+		}
+		if rc.Status != 0 {
+			writeMessage(w, rc.Status, "Server error")
+			return
+		}
+		s.applyRolesLocked(m, roles)
+		if rc.After {
+			s.applyRaceLocked(m, rc)
+		}
+		fakeapi.WriteJSON(w, http.StatusOK, map[string]any{"data": s.memberJSONLocked(*m)})
+		return
+	}
 	s.applyRolesLocked(m, roles)
 	fakeapi.WriteJSON(w, http.StatusOK, map[string]any{"data": s.memberJSONLocked(*m)})
 }
@@ -154,10 +176,16 @@ func (s *Server) handleDeleteMember(w http.ResponseWriter, r *http.Request) {
 		writeMessage(w, http.StatusNotFound, msgNotFound)
 		return
 	}
+	s.deleteMemberLocked(i)
+	fakeapi.WriteJSON(w, http.StatusOK, map[string]bool{"success": true})
+}
+
+// deleteMemberLocked removes the member at index i with their project
+// grants.
+func (s *Server) deleteMemberLocked(i int) {
 	id := s.ws.Members[i].ID
 	s.ws.Members = slices.Delete(s.ws.Members, i, i+1)
 	s.ws.ProjectGrants = slices.DeleteFunc(s.ws.ProjectGrants, func(g ProjectGrant) bool { return g.MemberID == id })
-	fakeapi.WriteJSON(w, http.StatusOK, map[string]bool{"success": true})
 }
 
 // (with the deprecated role_name as a fallback for dev) and returns them

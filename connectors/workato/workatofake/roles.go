@@ -17,7 +17,7 @@ func (s *Server) handleRoles(w http.ResponseWriter, r *http.Request) {
 		writeMessage(w, http.StatusBadRequest, msgLegacyRolesGone)
 		return
 	}
-	page := fakeapi.Paginate(s.ws.CustomRoles, queryInt(r, "page"), queryInt(r, "per_page"), maxPerPage)
+	page := fakeapi.Paginate(s.ws.CustomRoles, s.pageNumber(r, "page"), queryInt(r, "per_page"), maxPerPage)
 	out := make([]roleJSON, 0, len(page))
 	for _, role := range page {
 		folders := slices.Clone(role.FolderIDs)
@@ -73,7 +73,7 @@ func (s *Server) serveNewRoles(w http.ResponseWriter, r *http.Request, roles []N
 	if name := lower(r.URL.Query().Get("name")); name != "" {
 		roles = slices.DeleteFunc(slices.Clone(roles), func(role NewRole) bool { return !strings.Contains(lower(role.Name), name) })
 	}
-	number, size := normPage(queryInt(r, "page[number]"), queryInt(r, "page[size]"))
+	number, size := normPage(s.pageNumber(r, "page[number]"), queryInt(r, "page[size]"))
 	page := fakeapi.Paginate(roles, number, size, maxPerPage)
 	out := pagedJSON[newRoleJSON]{Data: make([]newRoleJSON, 0, len(page)), Total: len(roles), Page: pageJSON{Number: number, Size: size}}
 	s.mu.Lock()
@@ -109,7 +109,7 @@ func (s *Server) handleProjectGrants(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	number, size := normPage(queryInt(r, "page[number]"), queryInt(r, "page[size]"))
+	number, size := normPage(s.pageNumber(r, "page[number]"), queryInt(r, "page[size]"))
 	fakeapi.WriteJSON(w, http.StatusOK, pagedJSON[projectGrantJSON]{
 		Data:  fakeapi.Paginate(grants, number, size, maxPerPage),
 		Total: len(grants),

@@ -77,6 +77,27 @@ type Options struct {
 	InviteWindow time.Duration
 	// Latency is how long every authorised call takes (default 0).
 	Latency time.Duration
+
+	// Staging (see staging.go); all off by default.
+
+	// VanishAfterList names members deleted right after GET /api/members
+	// first answers, as if removed mid-sync.
+	VanishAfterList []int
+	// MembersPerPage, if > 0, pages GET /api/members at this size (page,
+	// per_page up to it), although Workato documents no paging there.
+	MembersPerPage int
+	// MembersTotalExtra is added to the "total" of GET /api/members: a
+	// total the list never delivers.
+	MembersTotalExtra int
+	// IgnorePage makes every paged list answer page 1 whatever is asked.
+	IgnorePage bool
+	// RaceOnUpdate stages another administrator's change around a PUT.
+	RaceOnUpdate *RaceOnUpdate
+	// LoseFirstAnswer lists routes (Route constants) whose first request is
+	// applied and then answered by dropping the connection.
+	LoseFirstAnswer []string
+	// EmptyAnswer lists routes whose 2xx answers are an empty 204.
+	EmptyAnswer []string
 }
 
 func (o Options) withDefaults() Options {
@@ -122,6 +143,8 @@ type Server struct {
 	invitedAt   map[string]time.Time // lower-cased email → last accepted invitation
 	nextMember  int
 	nextInvite  int
+
+	staged staging
 }
 
 // New returns a Server serving ws. It copies ws, so the caller may keep
@@ -207,7 +230,7 @@ func (s *Server) Handler(dataCenter string) http.Handler {
 		}),
 	)
 	for _, ep := range s.endpoints() {
-		rt.Handle(ep.route, s.guard(dc, ep))
+		rt.Handle(ep.route, s.stage(ep.route, s.guard(dc, ep)))
 	}
 	s.hosts[dc] = rt
 	return rt

@@ -108,14 +108,14 @@ func decodeMember(raw json.RawMessage) (*Member, error) {
 	var env struct {
 		Data *Member `json:"data"`
 	}
-	if err := json.Unmarshal(raw, &env); err == nil && env.Data != nil && env.Data.ID != 0 {
+	if err := json.Unmarshal(raw, &env); err == nil && env.Data != nil && !env.Data.ID.IsZero() {
 		return env.Data, nil
 	}
 	var m Member
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, err
 	}
-	if m.ID == 0 {
+	if m.ID.IsZero() {
 		return nil, errors.New("no collaborator in the response")
 	}
 	return &m, nil
@@ -258,7 +258,11 @@ func (c *Client) InviteMember(ctx context.Context, name, email string, roles []E
 	return &inv, nil
 }
 
-// get reads a JSON object into out.
+// get reads a JSON answer into out. The body is read whole first and
+// decoded here, so every decoding failure (a field of the wrong type, an
+// ID that is an object) is a MalformedError naming the route and the
+// field: code Internal, which ends the run at once instead of being
+// retried.
 func (c *Client) get(ctx context.Context, route, group, path string, q url.Values, out any) error {
 	u := c.base + path
 	if len(q) > 0 {
@@ -266,10 +270,32 @@ func (c *Client) get(ctx context.Context, route, group, path string, q url.Value
 	}
 	ctx = httpx.WithRoute(ctx, route)
 	ctx = httpx.WithLimitKeys(ctx, ratelimit.Key{Class: group})
-	if err := c.http.GetJSON(ctx, u, nil, out); err != nil {
+	var raw json.RawMessage
+	if err := c.http.GetJSON(ctx, u, nil, &raw); err != nil {
 		return explain("GET", route, err)
 	}
+	return decode("GET", route, raw, out)
+}
+
+// decode unmarshals a 2xx body into out, as a MalformedError on failure.
+func decode(method, route string, raw json.RawMessage, out any) error {
+	if r, ok := out.(*json.RawMessage); ok {
+		*r = raw
+		return nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return malformed(method, route, decodeProblem(err))
+	}
 	return nil
+}
+
+// decodeProblem says which field could not be decoded, and why.
+func decodeProblem(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return fmt.Errorf("field %q: cannot read a JSON %s as %s", te.Field, te.Value, te.Type)
+	}
+	return err
 }
 
 // list reads a bare JSON array into out, refusing anything else.
@@ -281,10 +307,7 @@ func (c *Client) list(ctx context.Context, route, group, path string, q url.Valu
 	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '[' {
 		return malformed("GET", route, errors.New("response is not a JSON array"))
 	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return malformed("GET", route, err)
-	}
-	return nil
+	return decode("GET", route, raw, out)
 }
 
 // send makes a write request. Writes are not retried by the transport
