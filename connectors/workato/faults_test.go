@@ -3,6 +3,7 @@ package workato_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 	"time"
 
@@ -76,7 +77,7 @@ func TestSync_PermanentFailures(t *testing.T) {
 	}{
 		{
 			name: "token rejected", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteMembers, 100)),
-			want: []string{"401", "token was rejected"},
+			want: []string{"workato: list collaborators: GET /api/members: 401", "token was rejected"},
 		},
 		{
 			name: "token revoked mid-sync", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteFolders, 1000)),
@@ -120,10 +121,16 @@ func TestSync_PermanentFailures(t *testing.T) {
 			out := e.c1z("sync")
 			res := e.run(1, e.args(out)...)
 			mustContain(t, "stderr", res.Stderr, tt.want...)
+			if doubled.MatchString(res.Stderr) {
+				t.Errorf("stderr repeats the service prefix:\n%s", tail(res.Stderr, 2000))
+			}
 			assertNoFinishedSync(t, out)
 		})
 	}
 }
+
+// doubled matches a message that carries the service prefix twice.
+var doubled = regexp.MustCompile(`workato: [^"\n]*workato: `)
 
 func ptr[T any](v T) *T { return &v }
 

@@ -117,10 +117,6 @@ func (w *workspace) get(ctx context.Context, syncID string) (*model, error) {
 	}
 }
 
-func wrap(op string, err error) error {
-	return fmt.Errorf("workato: %s: %w", op, err)
-}
-
 // load reads the workspace: collaborators (unless Validate just did), then
 // concurrently their privileges, the roles and the projects.
 func (w *workspace) load(ctx context.Context, members []workatoapi.Member) (*model, error) {
