@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -140,6 +141,7 @@ func (w *workspace) load(ctx context.Context, members []workatoapi.Member) (*mod
 			firstErr = err
 		}
 	}
+	vanished := map[workatoapi.ID]bool{}
 	sem := make(chan struct{}, loadWorkers)
 	for _, mem := range members {
 		if len(mem.Roles) == 0 {
@@ -151,6 +153,15 @@ func (w *workspace) load(ctx context.Context, members []workatoapi.Member) (*mod
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			privs, err := w.api.MemberPrivileges(ctx, id)
+			if httpx.IsNotFound(err) {
+				// Removed between the list and this read: left out as a
+				// whole, said so, and everything else stays exact.
+				w.log.Info("workato: collaborator removed during the sync; leaving them out", zap.String("collaborator", id.String()))
+				mu.Lock()
+				vanished[id] = true
+				mu.Unlock()
+				return
+			}
 			if err != nil {
 				fail(wrap(fmt.Sprintf("read privileges of collaborator %s", id), err))
 				return
@@ -195,6 +206,9 @@ func (w *workspace) load(ctx context.Context, members []workatoapi.Member) (*mod
 	wg.Wait()
 	if firstErr != nil {
 		return nil, firstErr
+	}
+	if len(vanished) > 0 {
+		m.Members = slices.DeleteFunc(slices.Clone(m.Members), func(mem workatoapi.Member) bool { return vanished[mem.ID] })
 	}
 	if m.Migrated {
 		if err := w.loadProjectGrants(ctx, m, projectRoles); err != nil {

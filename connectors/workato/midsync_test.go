@@ -1,0 +1,56 @@
+package workato_test
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/accessgov/baton-connectors/connectors/workato/workatofake"
+)
+
+// memberWithRoles returns a member who has access somewhere (so the sync
+// reads their privileges).
+func memberWithRoles(t *testing.T, ws workatofake.Workspace) workatofake.Member {
+	t.Helper()
+	for _, m := range ws.Members {
+		if len(m.Roles) > 0 {
+			return m
+		}
+	}
+	t.Fatal("dataset has no member with a role")
+	return workatofake.Member{}
+}
+
+// TestSync_CollaboratorRemovedMidSync: a collaborator deleted between
+// GET /api/members and their GET /api/members/:id/privileges is left out as
+// a whole, logged at info with their ID, and everything else is exact.
+func TestSync_CollaboratorRemovedMidSync(t *testing.T) {
+	tests := []struct {
+		name string
+		ws   func() workatofake.Workspace
+	}{
+		{name: "legacy, three environments", ws: workatofake.ThreeEnvs},
+		{name: "migrated to RBAC 2.0", ws: workatofake.MigratedWorkspace},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := tt.ws()
+			gone := memberWithRoles(t, ws)
+			e := newEnv(t, ws, workatofake.Options{VanishAfterList: []int{gone.ID}})
+			out := e.c1z("sync")
+			res := e.run(0, e.args(out)...)
+			for _, m := range e.fake.Workspace().Members {
+				if m.ID == gone.ID {
+					t.Fatalf("the fake did not remove member %d", gone.ID)
+				}
+			}
+			snap := e.assertSynced(out, expectOptions{})
+			if _, ok := snap.Resources["collaborator/"+strconv.Itoa(gone.ID)]; ok {
+				t.Errorf("collaborator %d removed mid-sync is in the c1z", gone.ID)
+			}
+			if len(snap.Resources) < 2 {
+				t.Errorf("resources synced: got %d, want the whole workspace", len(snap.Resources))
+			}
+			mustContain(t, "stderr", res.Stderr, "collaborator removed during the sync", strconv.Itoa(gone.ID))
+		})
+	}
+}
