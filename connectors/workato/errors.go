@@ -5,8 +5,10 @@ package workato
 // cause's gRPC code kept.
 
 import (
+	"fmt"
 	"strings"
 
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
 
@@ -34,4 +36,20 @@ func (e *opError) GRPCStatus() *status.Status {
 // wrap says which step failed; the cause keeps its code.
 func wrap(op string, err error) error {
 	return &opError{op: op, err: err}
+}
+
+// codeError is a failure the connector itself detected, with its code.
+type codeError struct {
+	code codes.Code
+	msg  string
+}
+
+func (e *codeError) Error() string { return e.msg }
+
+func (e *codeError) GRPCStatus() *status.Status { return status.New(e.code, e.msg) }
+
+// inconsistent is an answer the connector refuses to sync from: code
+// Internal, which ends the run (the SDK neither retries nor skips it).
+func inconsistent(format string, args ...any) error {
+	return &codeError{code: codes.Internal, msg: fmt.Sprintf(format, args...)}
 }

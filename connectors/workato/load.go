@@ -32,7 +32,7 @@ const validateReuse = 2 * time.Minute
 // api is what the connector needs from Workato; *workatoapi.Client
 // implements it.
 type api interface {
-	ListMembers(ctx context.Context) ([]workatoapi.Member, error)
+	ListMembers(ctx context.Context, page, perPage int) ([]workatoapi.Member, int, error)
 	GetMember(ctx context.Context, id workatoapi.ID) (*workatoapi.Member, error)
 	MemberPrivileges(ctx context.Context, id workatoapi.ID) ([]workatoapi.EnvPrivileges, error)
 	ListRoles(ctx context.Context, page int) ([]workatoapi.Role, error)
@@ -56,7 +56,7 @@ type workspace struct {
 	mu         sync.Mutex
 	syncID     string
 	cur        *modelLoad
-	members    []workatoapi.Member // from Validate, reused once
+	members    *memberList // from Validate, reused once
 	membersAt  time.Time
 	notMigrLog sync.Once
 }
@@ -74,13 +74,13 @@ func newWorkspace(a api, log *zap.Logger, disableCustom bool) *workspace {
 // validate reads the collaborator list: one cheap call that exercises the
 // token, the data center and the DEV-only collaborator endpoints.
 func (w *workspace) validate(ctx context.Context) error {
-	members, err := w.api.ListMembers(ctx)
+	items, total, err := w.api.ListMembers(ctx, 0, 0)
 	if err != nil {
 		return wrap("list collaborators", err)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.members, w.membersAt = members, time.Now()
+	w.members, w.membersAt = &memberList{Items: items, Total: total}, time.Now()
 	return nil
 }
 
@@ -91,7 +91,7 @@ func (w *workspace) get(ctx context.Context, syncID string) (*model, error) {
 		w.syncID = syncID
 		w.cur = &modelLoad{done: make(chan struct{})}
 		ld := w.cur
-		var members []workatoapi.Member
+		var members *memberList
 		if w.members != nil && time.Since(w.membersAt) < validateReuse {
 			members = w.members
 		}
@@ -120,12 +120,10 @@ func (w *workspace) get(ctx context.Context, syncID string) (*model, error) {
 
 // load reads the workspace: collaborators (unless Validate just did), then
 // concurrently their privileges, the roles and the projects.
-func (w *workspace) load(ctx context.Context, members []workatoapi.Member) (*model, error) {
-	if members == nil {
-		var err error
-		if members, err = w.api.ListMembers(ctx); err != nil {
-			return nil, wrap("list collaborators", err)
-		}
+func (w *workspace) load(ctx context.Context, first *memberList) (*model, error) {
+	members, err := listMembers(ctx, w.api, first)
+	if err != nil {
+		return nil, wrap("list collaborators", err)
 	}
 	m := &model{Members: members, Privileges: map[workatoapi.ID][]workatoapi.EnvPrivileges{}}
 
@@ -178,7 +176,7 @@ func (w *workspace) load(ctx context.Context, members []workatoapi.Member) (*mod
 	go func() {
 		defer wg.Done()
 		var err error
-		if m.Projects, err = allPages(ctx, w.api.ListProjects); err != nil {
+		if m.Projects, err = allPages(ctx, workatoapi.RouteProjects, w.api.ListProjects); err != nil {
 			fail(wrap("list projects", err))
 		}
 	}()
@@ -191,7 +189,7 @@ func (w *workspace) load(ctx context.Context, members []workatoapi.Member) (*mod
 		}
 		m.Migrated = migrated
 		if migrated {
-			if projectRoles, err = allNewRoles(ctx, w.api.ListProjectRoles); err != nil {
+			if projectRoles, err = readPages(ctx, workatoapi.RouteProjectRoles, w.api.ListProjectRoles); err != nil {
 				fail(wrap("list project roles", err))
 			}
 			return
@@ -199,7 +197,7 @@ func (w *workspace) load(ctx context.Context, members []workatoapi.Member) (*mod
 		if w.disableCustom {
 			return
 		}
-		if customRoles, err = allPages(ctx, w.api.ListRoles); err != nil {
+		if customRoles, err = allPages(ctx, workatoapi.RouteRoles, w.api.ListRoles); err != nil {
 			fail(wrap("list custom roles", err))
 		}
 	}()
@@ -225,7 +223,7 @@ func (w *workspace) load(ctx context.Context, members []workatoapi.Member) (*mod
 // never hidden: 403 fails the sync when a collaborator holds an
 // environment role, which cannot be synced without that endpoint.
 func (w *workspace) detectMigrated(ctx context.Context, members []workatoapi.Member, out *[]workatoapi.NewRole) (bool, error) {
-	roles, err := allNewRoles(ctx, w.api.ListEnvironmentRoles)
+	roles, err := readPages(ctx, workatoapi.RouteEnvironmentRoles, w.api.ListEnvironmentRoles)
 	if err == nil {
 		*out = roles
 		return true, nil
@@ -275,16 +273,11 @@ func (w *workspace) loadProjectGrants(ctx context.Context, m *model, projectRole
 	}
 	m.ProjectRoleGrants = map[workatoapi.ID]map[string][]workatoapi.ID{}
 	for _, p := range m.Projects {
-		var grants []workatoapi.ProjectGrant
-		for page := 1; ; page++ {
-			items, total, err := w.api.ListProjectGrants(ctx, p.ID, page)
-			if err != nil {
-				return wrap(fmt.Sprintf("list grants of project %s", p.ID), err)
-			}
-			grants = append(grants, items...)
-			if len(items) < workatoapi.PageSize || (total > 0 && len(grants) >= total) {
-				break
-			}
+		grants, err := readPages(ctx, workatoapi.RouteProjectGrants, func(ctx context.Context, page int) ([]workatoapi.ProjectGrant, int, error) {
+			return w.api.ListProjectGrants(ctx, p.ID, page)
+		})
+		if err != nil {
+			return wrap(fmt.Sprintf("list grants of project %s", p.ID), err)
 		}
 		for _, g := range grants {
 			rid, ok := byID[g.RoleID]
@@ -304,32 +297,3 @@ func (w *workspace) loadProjectGrants(ctx context.Context, m *model, projectRole
 	return nil
 }
 
-// allPages reads a bare-array list until a short page.
-func allPages[T any](ctx context.Context, list func(context.Context, int) ([]T, error)) ([]T, error) {
-	var out []T
-	for page := 1; ; page++ {
-		items, err := list(ctx, page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if len(items) < workatoapi.PageSize {
-			return out, nil
-		}
-	}
-}
-
-// allNewRoles reads an RBAC 2.0 role list until a short page or the total.
-func allNewRoles(ctx context.Context, list func(context.Context, int) ([]workatoapi.NewRole, int, error)) ([]workatoapi.NewRole, error) {
-	var out []workatoapi.NewRole
-	for page := 1; ; page++ {
-		items, total, err := list(ctx, page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if len(items) < workatoapi.PageSize || (total > 0 && len(out) >= total) {
-			return out, nil
-		}
-	}
-}

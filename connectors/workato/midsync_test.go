@@ -54,3 +54,29 @@ func TestSync_CollaboratorRemovedMidSync(t *testing.T) {
 		})
 	}
 }
+
+// TestSync_MembersTotal: a collaborator list whose total says it is longer
+// than the answer is read page by page until the total; one whose total is
+// never delivered fails naming both numbers.
+func TestSync_MembersTotal(t *testing.T) {
+	ws := workatofake.Generate(50, 3, 5, 10, []string{"dev", "test", "prod"}, 11)
+	if len(ws.Members) != 50 {
+		t.Fatalf("dataset has %d members, want 50", len(ws.Members))
+	}
+	t.Run("paged at 20: exact", func(t *testing.T) {
+		e := newEnv(t, ws, workatofake.Options{MembersPerPage: 20})
+		out := e.c1z("sync")
+		e.run(0, e.args(out)...)
+		e.assertSynced(out, expectOptions{})
+		if got := e.requests("GET", "/api/members"); got != 3 {
+			t.Errorf("GET /api/members calls for 50 members paged at 20: got %d, want 3", got)
+		}
+	})
+	t.Run("a total never delivered", func(t *testing.T) {
+		e := newEnv(t, ws, workatofake.Options{MembersPerPage: 20, MembersTotalExtra: 5})
+		out := e.c1z("sync")
+		res := e.run(1, e.args(out)...)
+		mustContain(t, "stderr", res.Stderr, "GET /api/members", "there are 55 but only 50")
+		assertNoFinishedSync(t, out)
+	})
+}

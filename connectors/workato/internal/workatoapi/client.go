@@ -76,18 +76,36 @@ func New(h *httpx.Client, baseURL string) *Client {
 	return &Client{http: h, base: strings.TrimRight(baseURL, "/")}
 }
 
-// ListMembers returns every collaborator (the endpoint is not paginated).
-func (c *Client) ListMembers(ctx context.Context) ([]Member, error) {
+// NoTotal is the total of a list answer that carries none.
+const NoTotal = -1
+
+// ListMembers returns collaborators and the answer's "total" (NoTotal if
+// absent). Workato documents no paging here: page 0 sends none (the normal
+// call); page > 0 asks for that page of perPage, for a workspace whose
+// total says the first answer was not all.
+func (c *Client) ListMembers(ctx context.Context, page, perPage int) ([]Member, int, error) {
 	var env struct {
-		Data *[]Member `json:"data"`
+		Data  *[]Member `json:"data"`
+		Total *int      `json:"total"`
 	}
-	if err := c.get(ctx, RouteMembers, GroupCollaborators, "/api/members", nil, &env); err != nil {
-		return nil, err
+	var q url.Values
+	if page > 0 {
+		q = url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(perPage)}}
+	}
+	if err := c.get(ctx, RouteMembers, GroupCollaborators, "/api/members", q, &env); err != nil {
+		return nil, 0, err
 	}
 	if env.Data == nil {
-		return nil, malformed("GET", RouteMembers, errors.New(`response has no "data" list`))
+		return nil, 0, malformed("GET", RouteMembers, errors.New(`response has no "data" list`))
 	}
-	return *env.Data, nil
+	return *env.Data, totalOf(env.Total), nil
+}
+
+func totalOf(t *int) int {
+	if t == nil {
+		return NoTotal
+	}
+	return *t
 }
 
 // GetMember returns one collaborator. The envelope is {"data":{...}}, or a
@@ -125,13 +143,17 @@ func decodeMember(raw json.RawMessage) (*Member, error) {
 // each environment where they have access.
 func (c *Client) MemberPrivileges(ctx context.Context, id ID) ([]EnvPrivileges, error) {
 	var env struct {
-		Data *[]EnvPrivileges `json:"data"`
+		Data  *[]EnvPrivileges `json:"data"`
+		Total *int             `json:"total"`
 	}
 	if err := c.get(ctx, RouteMemberPrivileges, GroupCollaborators, "/api/members/"+id.String()+"/privileges", nil, &env); err != nil {
 		return nil, err
 	}
 	if env.Data == nil {
 		return nil, malformed("GET", RouteMemberPrivileges, errors.New(`response has no "data" list`))
+	}
+	if env.Total != nil && *env.Total > len(*env.Data) {
+		return nil, malformed("GET", RouteMemberPrivileges, fmt.Errorf("the answer says total %d but holds %d entries (the endpoint is not paged)", *env.Total, len(*env.Data)))
 	}
 	return *env.Data, nil
 }
@@ -147,7 +169,7 @@ func (c *Client) ListRoles(ctx context.Context, page int) ([]Role, error) {
 }
 
 // ListEnvironmentRoles returns one page (1-based) of RBAC 2.0 environment
-// roles and the total.
+// roles and the total (NoTotal if absent).
 func (c *Client) ListEnvironmentRoles(ctx context.Context, page int) ([]NewRole, int, error) {
 	return c.listNewRoles(ctx, RouteEnvironmentRoles, GroupEnvironmentRoles, page)
 }
@@ -161,7 +183,7 @@ func (c *Client) ListProjectRoles(ctx context.Context, page int) ([]NewRole, int
 func (c *Client) listNewRoles(ctx context.Context, route, group string, page int) ([]NewRole, int, error) {
 	var env struct {
 		Data  *[]NewRole `json:"data"`
-		Total int        `json:"total"`
+		Total *int       `json:"total"`
 	}
 	q := url.Values{"page[number]": {strconv.Itoa(page)}, "page[size]": {strconv.Itoa(PageSize)}}
 	if err := c.get(ctx, route, group, route, q, &env); err != nil {
@@ -170,14 +192,14 @@ func (c *Client) listNewRoles(ctx context.Context, route, group string, page int
 	if env.Data == nil {
 		return nil, 0, malformed("GET", route, errors.New(`response has no "data" list`))
 	}
-	return *env.Data, env.Total, nil
+	return *env.Data, totalOf(env.Total), nil
 }
 
 // ListProjectGrants returns one page (1-based) of a project's grants.
 func (c *Client) ListProjectGrants(ctx context.Context, projectID ID, page int) ([]ProjectGrant, int, error) {
 	var env struct {
 		Data  *[]ProjectGrant `json:"data"`
-		Total int             `json:"total"`
+		Total *int            `json:"total"`
 	}
 	q := url.Values{"page[number]": {strconv.Itoa(page)}, "page[size]": {strconv.Itoa(PageSize)}}
 	if err := c.get(ctx, RouteProjectGrants, GroupProjectGrants, "/api/projects/"+projectID.String()+"/project_grants", q, &env); err != nil {
@@ -186,7 +208,7 @@ func (c *Client) ListProjectGrants(ctx context.Context, projectID ID, page int) 
 	if env.Data == nil {
 		return nil, 0, malformed("GET", RouteProjectGrants, errors.New(`response has no "data" list`))
 	}
-	return *env.Data, env.Total, nil
+	return *env.Data, totalOf(env.Total), nil
 }
 
 // ListProjects returns one page (1-based) of projects.
