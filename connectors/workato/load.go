@@ -176,7 +176,7 @@ func (w *workspace) load(ctx context.Context, first *memberList) (*model, error)
 	go func() {
 		defer wg.Done()
 		var err error
-		if m.Projects, err = allPages(ctx, workatoapi.RouteProjects, w.api.ListProjects); err != nil {
+		if m.Projects, err = allPages(ctx, workatoapi.RouteProjects, projectID, w.api.ListProjects); err != nil {
 			fail(wrap("list projects", err))
 		}
 	}()
@@ -189,7 +189,7 @@ func (w *workspace) load(ctx context.Context, first *memberList) (*model, error)
 		}
 		m.Migrated = migrated
 		if migrated {
-			if projectRoles, err = readPages(ctx, workatoapi.RouteProjectRoles, w.api.ListProjectRoles); err != nil {
+			if projectRoles, err = readPages(ctx, workatoapi.RouteProjectRoles, rbacRoleID, w.api.ListProjectRoles); err != nil {
 				fail(wrap("list project roles", err))
 			}
 			return
@@ -197,7 +197,7 @@ func (w *workspace) load(ctx context.Context, first *memberList) (*model, error)
 		if w.disableCustom {
 			return
 		}
-		if customRoles, err = allPages(ctx, workatoapi.RouteRoles, w.api.ListRoles); err != nil {
+		if customRoles, err = allPages(ctx, workatoapi.RouteRoles, customRoleID, w.api.ListRoles); err != nil {
 			fail(wrap("list custom roles", err))
 		}
 	}()
@@ -223,7 +223,7 @@ func (w *workspace) load(ctx context.Context, first *memberList) (*model, error)
 // never hidden: 403 fails the sync when a collaborator holds an
 // environment role, which cannot be synced without that endpoint.
 func (w *workspace) detectMigrated(ctx context.Context, members []workatoapi.Member, out *[]workatoapi.NewRole) (bool, error) {
-	roles, err := readPages(ctx, workatoapi.RouteEnvironmentRoles, w.api.ListEnvironmentRoles)
+	roles, err := readPages(ctx, workatoapi.RouteEnvironmentRoles, rbacRoleID, w.api.ListEnvironmentRoles)
 	if err == nil {
 		*out = roles
 		return true, nil
@@ -273,7 +273,7 @@ func (w *workspace) loadProjectGrants(ctx context.Context, m *model, projectRole
 	}
 	m.ProjectRoleGrants = map[workatoapi.ID]map[string][]workatoapi.ID{}
 	for _, p := range m.Projects {
-		grants, err := readPages(ctx, workatoapi.RouteProjectGrants, func(ctx context.Context, page int) ([]workatoapi.ProjectGrant, int, error) {
+		grants, err := readPages(ctx, workatoapi.RouteProjectGrants, grantID, func(ctx context.Context, page int) ([]workatoapi.ProjectGrant, int, error) {
 			return w.api.ListProjectGrants(ctx, p.ID, page)
 		})
 		if err != nil {
@@ -296,4 +296,3 @@ func (w *workspace) loadProjectGrants(ctx context.Context, m *model, projectRole
 	}
 	return nil
 }
-

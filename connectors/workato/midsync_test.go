@@ -3,6 +3,7 @@ package workato_test
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/accessgov/baton-connectors/connectors/workato/workatofake"
 )
@@ -79,4 +80,35 @@ func TestSync_MembersTotal(t *testing.T) {
 		mustContain(t, "stderr", res.Stderr, "GET /api/members", "there are 55 but only 50")
 		assertNoFinishedSync(t, out)
 	})
+}
+
+// TestSync_PagingEnds: a server that ignores page makes every "read until
+// a short page" loop see the same page again; the sync fails promptly and
+// non-zero, naming the endpoint, instead of reading forever.
+func TestSync_PagingEnds(t *testing.T) {
+	tests := []struct {
+		name string
+		ws   workatofake.Workspace
+		opts workatofake.Options
+		want []string
+	}{
+		{name: "projects", ws: workatofake.Generate(12, 5, 20, 130, []string{"dev"}, 7), want: []string{"GET /api/projects", "page 2 holds the same items as page 1"}},
+		{name: "folders", ws: workatofake.Demo(), want: []string{"GET /api/folders", "page 2 holds the same items as page 1"}},
+		{name: "collaborators", ws: workatofake.ThreeEnvs(), opts: workatofake.Options{MembersTotalExtra: 5},
+			want: []string{"GET /api/members", "page 2 holds the same items as page 1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.IgnorePage = true
+			e := newEnv(t, tt.ws, tt.opts)
+			out := e.c1z("sync")
+			start := time.Now()
+			res := e.run(1, e.args(out)...)
+			if d := time.Since(start); d > time.Minute {
+				t.Errorf("run took %v, want a prompt failure", d)
+			}
+			mustContain(t, "stderr", res.Stderr, tt.want...)
+			assertNoFinishedSync(t, out)
+		})
+	}
 }

@@ -102,7 +102,7 @@ func (p *provisioner) findCustomRole(ctx context.Context, rid string) (string, e
 	if err != nil {
 		return "", status.Errorf(codes.InvalidArgument, "workato: unknown role %q", rid)
 	}
-	roles, err := allPages(ctx, workatoapi.RouteRoles, p.api.ListRoles)
+	roles, err := allPages(ctx, workatoapi.RouteRoles, customRoleID, p.api.ListRoles)
 	if err != nil {
 		return "", wrap("list custom roles", err)
 	}
@@ -116,7 +116,7 @@ func (p *provisioner) findCustomRole(ctx context.Context, rid string) (string, e
 
 // findNewRole returns the name of the RBAC 2.0 environment role with the ID.
 func (p *provisioner) findNewRole(ctx context.Context, rid string) (string, error) {
-	roles, err := readPages(ctx, workatoapi.RouteEnvironmentRoles, p.api.ListEnvironmentRoles)
+	roles, err := readPages(ctx, workatoapi.RouteEnvironmentRoles, rbacRoleID, p.api.ListEnvironmentRoles)
 	if err != nil {
 		return "", wrap("list environment roles", err)
 	}
