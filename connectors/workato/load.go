@@ -1,7 +1,7 @@
 package workato
 
 // The workspace load: every API call a sync makes, once per sync, and the
-// cache that shares the result between the syncers.
+// per-sync loader that shares the result between the syncers.
 
 import (
 	"context"
@@ -14,11 +14,13 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/accessgov/baton-connectors/connectors/workato/internal/workatoapi"
 	"github.com/accessgov/baton-connectors/internal/httpx"
+	"github.com/accessgov/baton-connectors/internal/syncload"
 )
 
 // loadWorkers bounds the per-collaborator privilege reads in flight; the
@@ -46,29 +48,25 @@ type api interface {
 	InviteMember(ctx context.Context, name, email string, roles []workatoapi.EnvRole) (*workatoapi.Invitation, error)
 }
 
-// workspace loads the model once per sync. A failed load is forgotten so a
-// retried call reads again.
+// workspace loads the model once per sync through a syncload.Loader: every
+// syncer of the sync shares it, a failed load is forgotten so a retried call
+// reads again, and a new sync ID (service mode) cancels whatever the old
+// sync's load still has in flight.
 type workspace struct {
 	api           api
 	log           *zap.Logger
 	disableCustom bool
 
-	mu         sync.Mutex
-	syncID     string
-	cur        *modelLoad
-	members    *memberList // from Validate, reused once
-	membersAt  time.Time
+	loader     *syncload.Loader
+	validated  syncload.Reuse[*memberList] // Validate's answer, reused once
 	notMigrLog sync.Once
 }
 
-type modelLoad struct {
-	done chan struct{}
-	m    *model
-	err  error
-}
+// modelKey is the loader key of the workspace model.
+const modelKey = "model"
 
 func newWorkspace(a api, log *zap.Logger, disableCustom bool) *workspace {
-	return &workspace{api: a, log: log, disableCustom: disableCustom}
+	return &workspace{api: a, log: log, disableCustom: disableCustom, loader: syncload.New(0)}
 }
 
 // validate reads the collaborator list: one cheap call that exercises the
@@ -78,45 +76,20 @@ func (w *workspace) validate(ctx context.Context) error {
 	if err != nil {
 		return wrap("list collaborators", err)
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.members, w.membersAt = &memberList{Items: items, Total: total}, time.Now()
+	w.validated.Put(&memberList{Items: items, Total: total})
 	return nil
 }
 
 // get returns the model of the sync syncID, loading it on first use.
 func (w *workspace) get(ctx context.Context, syncID string) (*model, error) {
-	w.mu.Lock()
-	if syncID != w.syncID || w.cur == nil {
-		w.syncID = syncID
-		w.cur = &modelLoad{done: make(chan struct{})}
-		ld := w.cur
-		var members *memberList
-		if w.members != nil && time.Since(w.membersAt) < validateReuse {
-			members = w.members
-		}
-		w.members = nil
-		go func() {
-			ld.m, ld.err = w.load(context.WithoutCancel(ctx), members)
-			if ld.err != nil {
-				w.mu.Lock()
-				if w.cur == ld {
-					w.cur = nil
-				}
-				w.mu.Unlock()
-			}
-			close(ld.done)
-		}()
-	}
-	ld := w.cur
-	w.mu.Unlock()
-	select {
-	case <-ld.done:
-		return ld.m, ld.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return syncload.Get(ctx, w.loader, syncID, modelKey, func(ctx context.Context) (*model, error) {
+		first, _ := w.validated.Take(validateReuse)
+		return w.load(ctx, first)
+	})
 }
+
+// close cancels any load in flight and waits for it.
+func (w *workspace) close() { w.loader.Close() }
 
 // load reads the workspace: collaborators (unless Validate just did), then
 // concurrently their privileges, the roles and the projects.
@@ -127,83 +100,73 @@ func (w *workspace) load(ctx context.Context, first *memberList) (*model, error)
 	}
 	m := &model{Members: members, Privileges: map[workatoapi.ID][]workatoapi.EnvPrivileges{}}
 
-	var (
-		mu       sync.Mutex
-		wg       sync.WaitGroup
-		firstErr error
-	)
-	fail := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if firstErr == nil {
-			firstErr = err
-		}
-	}
+	// Everything below runs under the load's context: the first failure,
+	// or the end of the sync, cancels the rest.
+	g, gctx := errgroup.WithContext(ctx)
+	var mu sync.Mutex
 	vanished := map[workatoapi.ID]bool{}
-	sem := make(chan struct{}, loadWorkers)
-	for _, mem := range members {
-		if len(mem.Roles) == 0 {
-			continue // no access anywhere: nothing to read
-		}
-		wg.Add(1)
-		go func(id workatoapi.ID) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			privs, err := w.api.MemberPrivileges(ctx, id)
-			if httpx.IsNotFound(err) {
-				// Removed between the list and this read: left out as a
-				// whole, said so, and everything else stays exact.
-				w.log.Info("workato: collaborator removed during the sync; leaving them out", zap.String("collaborator", id.String()))
+	g.Go(func() error {
+		privs := new(errgroup.Group)
+		privs.SetLimit(loadWorkers)
+		for _, mem := range members {
+			if len(mem.Roles) == 0 {
+				continue // no access anywhere: nothing to read
+			}
+			id := mem.ID
+			privs.Go(func() error {
+				p, err := w.api.MemberPrivileges(gctx, id)
+				if httpx.IsNotFound(err) {
+					// Removed between the list and this read: left out as
+					// a whole, said so, and everything else stays exact.
+					w.log.Info("workato: collaborator removed during the sync; leaving them out", zap.String("collaborator", id.String()))
+					mu.Lock()
+					vanished[id] = true
+					mu.Unlock()
+					return nil
+				}
+				if err != nil {
+					return wrap(fmt.Sprintf("read privileges of collaborator %s", id), err)
+				}
 				mu.Lock()
-				vanished[id] = true
+				m.Privileges[id] = p
 				mu.Unlock()
-				return
-			}
-			if err != nil {
-				fail(wrap(fmt.Sprintf("read privileges of collaborator %s", id), err))
-				return
-			}
-			mu.Lock()
-			m.Privileges[id] = privs
-			mu.Unlock()
-		}(mem.ID)
-	}
+				return nil
+			})
+		}
+		return privs.Wait()
+	})
 
 	var customRoles []workatoapi.Role
 	var envRoles, projectRoles []workatoapi.NewRole
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
+	g.Go(func() error {
 		var err error
-		if m.Projects, err = allPages(ctx, workatoapi.RouteProjects, projectID, w.api.ListProjects); err != nil {
-			fail(wrap("list projects", err))
+		if m.Projects, err = allPages(gctx, workatoapi.RouteProjects, projectID, w.api.ListProjects); err != nil {
+			return wrap("list projects", err)
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		migrated, err := w.detectMigrated(ctx, members, &envRoles)
+		return nil
+	})
+	g.Go(func() error {
+		migrated, err := w.detectMigrated(gctx, members, &envRoles)
 		if err != nil {
-			fail(err)
-			return
+			return err
 		}
 		m.Migrated = migrated
 		if migrated {
-			if projectRoles, err = readPages(ctx, workatoapi.RouteProjectRoles, rbacRoleID, w.api.ListProjectRoles); err != nil {
-				fail(wrap("list project roles", err))
+			if projectRoles, err = readPages(gctx, workatoapi.RouteProjectRoles, rbacRoleID, w.api.ListProjectRoles); err != nil {
+				return wrap("list project roles", err)
 			}
-			return
+			return nil
 		}
 		if w.disableCustom {
-			return
+			return nil
 		}
-		if customRoles, err = allPages(ctx, workatoapi.RouteRoles, customRoleID, w.api.ListRoles); err != nil {
-			fail(wrap("list custom roles", err))
+		if customRoles, err = allPages(gctx, workatoapi.RouteRoles, customRoleID, w.api.ListRoles); err != nil {
+			return wrap("list custom roles", err)
 		}
-	}()
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if len(vanished) > 0 {
 		m.Members = slices.DeleteFunc(slices.Clone(m.Members), func(mem workatoapi.Member) bool { return vanished[mem.ID] })
