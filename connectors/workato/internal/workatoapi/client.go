@@ -240,9 +240,14 @@ func (c *Client) UpdateMemberRoles(ctx context.Context, id ID, roles []EnvRole) 
 	if err != nil {
 		return nil, err
 	}
+	// Built from an earlier read: never replayed once Workato may have
+	// acted on it (the caller re-reads and rebuilds instead).
 	var raw json.RawMessage
-	if err := c.send(ctx, http.MethodPut, RouteMember, GroupCollaborators, "/api/members/"+id.String(), body, &raw); err != nil {
+	if err := c.send(httpx.WithNoReplay(ctx), http.MethodPut, RouteMember, GroupCollaborators, "/api/members/"+id.String(), body, &raw); err != nil {
 		return nil, err
+	}
+	if len(raw) == 0 {
+		return nil, nil // an empty 2xx: callers read the collaborator again
 	}
 	m, err := decodeMember(raw)
 	if err != nil {
@@ -332,8 +337,12 @@ func (c *Client) list(ctx context.Context, route, group, path string, q url.Valu
 	return decode("GET", route, raw, out)
 }
 
-// send makes a write request. Writes are not retried by the transport
-// (they are not idempotent in general); the SDK retries Unavailable.
+// send makes a write request. The transport retries it as its method
+// allows: PUT and DELETE are idempotent and retried on 5xx and lost
+// connections, unless ctx carries httpx.WithNoReplay (a read-modify-write
+// PUT); POST is retried only when the server certainly did not act on it
+// (a refused connection, a 429). An empty 2xx answer (204, or 200 with no
+// body) is success and leaves out untouched.
 func (c *Client) send(ctx context.Context, method, route, group, path string, body []byte, out any) error {
 	ctx = httpx.WithRoute(ctx, route)
 	ctx = httpx.WithLimitKeys(ctx, ratelimit.Key{Class: group})
