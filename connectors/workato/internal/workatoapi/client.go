@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -272,6 +273,9 @@ func (c *Client) InviteMember(ctx context.Context, name, email string, roles []E
 	if err := c.send(ctx, http.MethodPost, RouteInvitations, GroupCollaborators, "/api/member_invitations", body, &raw); err != nil {
 		return nil, err
 	}
+	if len(raw) == 0 {
+		return &Invitation{Email: email, Name: name, EnvRoles: roles}, nil // an empty 2xx: sent, no ID known
+	}
 	var env struct {
 		Data *Invitation `json:"data"`
 	}
@@ -346,13 +350,7 @@ func (c *Client) list(ctx context.Context, route, group, path string, q url.Valu
 func (c *Client) send(ctx context.Context, method, route, group, path string, body []byte, out any) error {
 	ctx = httpx.WithRoute(ctx, route)
 	ctx = httpx.WithLimitKeys(ctx, ratelimit.Key{Class: group})
-	var rd *bytes.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	} else {
-		rd = bytes.NewReader(nil)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -368,11 +366,18 @@ func (c *Client) send(ctx context.Context, method, route, group, path string, bo
 	if out == nil {
 		return nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return malformed(method, route, err)
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxWriteAnswer))
+	if err != nil {
+		return malformed(method, route, fmt.Errorf("reading the answer: %w", err))
 	}
-	return nil
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil
+	}
+	return decode(method, route, raw, out)
 }
+
+// maxWriteAnswer bounds the answer to a write that is read.
+const maxWriteAnswer = 1 << 20
 
 // errorBody is either of Workato's error shapes.
 type errorBody struct {
