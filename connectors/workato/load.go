@@ -38,8 +38,8 @@ type api interface {
 	GetMember(ctx context.Context, id workatoapi.ID) (*workatoapi.Member, error)
 	MemberPrivileges(ctx context.Context, id workatoapi.ID) ([]workatoapi.EnvPrivileges, error)
 	ListRoles(ctx context.Context, page int) ([]workatoapi.Role, error)
-	ListEnvironmentRoles(ctx context.Context, page int) ([]workatoapi.NewRole, int, error)
-	ListProjectRoles(ctx context.Context, page int) ([]workatoapi.NewRole, int, error)
+	ListEnvironmentRoles(ctx context.Context, page int) ([]workatoapi.RBACRole, int, error)
+	ListProjectRoles(ctx context.Context, page int) ([]workatoapi.RBACRole, int, error)
 	ListProjectGrants(ctx context.Context, projectID workatoapi.ID, page int) ([]workatoapi.ProjectGrant, int, error)
 	ListProjects(ctx context.Context, page int) ([]workatoapi.Project, error)
 	ListFolders(ctx context.Context, parent workatoapi.ID, page int) ([]workatoapi.Folder, error)
@@ -137,7 +137,7 @@ func (w *workspace) load(ctx context.Context, first *memberList) (*model, error)
 	})
 
 	var customRoles []workatoapi.Role
-	var envRoles, projectRoles []workatoapi.NewRole
+	var envRoles, projectRoles []workatoapi.RBACRole
 	g.Go(func() error {
 		var err error
 		if m.Projects, err = allPages(gctx, workatoapi.RouteProjects, projectID, w.api.ListProjects); err != nil {
@@ -185,7 +185,7 @@ func (w *workspace) load(ctx context.Context, first *memberList) (*model, error)
 // once, logged at info, and the legacy model is synced. A real refusal is
 // never hidden: 403 fails the sync when a collaborator holds an
 // environment role, which cannot be synced without that endpoint.
-func (w *workspace) detectMigrated(ctx context.Context, members []workatoapi.Member, out *[]workatoapi.NewRole) (bool, error) {
+func (w *workspace) detectMigrated(ctx context.Context, members []workatoapi.Member, out *[]workatoapi.RBACRole) (bool, error) {
 	roles, err := readPages(ctx, workatoapi.RouteEnvironmentRoles, rbacRoleID, w.api.ListEnvironmentRoles)
 	if err == nil {
 		*out = roles
@@ -227,7 +227,7 @@ func (w *workspace) detectMigrated(ctx context.Context, members []workatoapi.Mem
 	return false, wrap("list environment roles", err)
 }
 
-func (w *workspace) loadProjectGrants(ctx context.Context, m *model, projectRoles []workatoapi.NewRole) error {
+func (w *workspace) loadProjectGrants(ctx context.Context, m *model, projectRoles []workatoapi.RBACRole) error {
 	byID := map[workatoapi.ID]string{}
 	byName := map[string]string{}
 	for _, r := range projectRoles {

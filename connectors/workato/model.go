@@ -22,7 +22,7 @@ const (
 	kindCustom      = "custom"      // legacy custom role (GET /api/roles)
 	kindEnvironment = "environment" // RBAC 2.0 environment role
 	kindProject     = "project"     // RBAC 2.0 project role
-	kindUnknown     = "unlisted"    // a role a collaborator holds that no list returned
+	kindUnlisted    = "unlisted"    // a role a collaborator holds that no list returned
 )
 
 // role is one role resource and everything known about it.
@@ -30,12 +30,12 @@ type role struct {
 	RID        string // resource ID
 	Name       string
 	Kind       string
-	Type       string              // RBAC 2.0 type (system, custom, ...) or ""
-	WorkatoID  workatoapi.ID       // 0 for system and unlisted roles
-	Privileges map[string]bool     // privilege resource IDs it includes
-	FolderIDs  []workatoapi.ID     // folders a legacy custom role is scoped to
-	Role       *workatoapi.Role    // the legacy custom role, if any
-	NewRole    *workatoapi.NewRole // the RBAC 2.0 role, if any
+	Type       string               // RBAC 2.0 type (system, custom, ...) or ""
+	WorkatoID  workatoapi.ID        // 0 for system and unlisted roles
+	Privileges map[string]bool      // privilege resource IDs it includes
+	FolderIDs  []workatoapi.ID      // folders a legacy custom role is scoped to
+	Role       *workatoapi.Role     // the legacy custom role, if any
+	RBACRole   *workatoapi.RBACRole // the RBAC 2.0 role, if any
 }
 
 // holding is a collaborator holding something in one environment.
@@ -56,13 +56,12 @@ type model struct {
 	// ProjectRoleGrants: project ID → project role RID → collaborators.
 	ProjectRoleGrants map[workatoapi.ID]map[string][]workatoapi.ID
 
-	rolesByRID     map[string]*role
-	RoleHolders    map[string][]holding // role RID → who holds it where
-	PrivilegeIDs   []string             // sorted
-	PrivHolders    map[string][]holding // privilege ID → who holds it where
-	FolderRoles    map[workatoapi.ID][]string
-	FolderMembers  map[workatoapi.ID][]workatoapi.ID
-	projectsByRoot map[workatoapi.ID]workatoapi.Project
+	rolesByRID    map[string]*role
+	RoleHolders   map[string][]holding // role RID → who holds it where
+	PrivilegeIDs  []string             // sorted
+	PrivHolders   map[string][]holding // privilege ID → who holds it where
+	FolderRoles   map[workatoapi.ID][]string
+	FolderMembers map[workatoapi.ID][]workatoapi.ID
 }
 
 // workspace loads the model once per sync. A failed load is forgotten so a
@@ -77,7 +76,7 @@ func unlistedRoleRID(name string) string     { return "name:" + name }
 func privilegeID(section, action string) string { return section + ":" + action }
 
 // build derives the roles, environments and every grant.
-func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workatoapi.NewRole, disableCustom bool) {
+func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workatoapi.RBACRole, disableCustom bool) {
 	m.rolesByRID = map[string]*role{}
 	add := func(r *role) *role {
 		if r.Privileges == nil {
@@ -92,11 +91,11 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 	if m.Migrated {
 		for i := range envRoles {
 			nr := envRoles[i]
-			envByName[strings.ToLower(nr.Name)] = add(&role{RID: envRoleRID(nr.ID), Name: nr.Name, Kind: kindEnvironment, Type: nr.Type, WorkatoID: nr.ID, NewRole: &nr})
+			envByName[strings.ToLower(nr.Name)] = add(&role{RID: envRoleRID(nr.ID), Name: nr.Name, Kind: kindEnvironment, Type: nr.Type, WorkatoID: nr.ID, RBACRole: &nr})
 		}
 		for i := range projectRoles {
 			nr := projectRoles[i]
-			add(&role{RID: projectRoleRID(nr.ID), Name: nr.Name, Kind: kindProject, Type: nr.Type, WorkatoID: nr.ID, NewRole: &nr})
+			add(&role{RID: projectRoleRID(nr.ID), Name: nr.Name, Kind: kindProject, Type: nr.Type, WorkatoID: nr.ID, RBACRole: &nr})
 		}
 	} else {
 		for _, name := range systemRoles {
@@ -134,7 +133,7 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 		if r, ok := m.rolesByRID[rid]; ok {
 			return r
 		}
-		return add(&role{RID: rid, Name: name, Kind: kindUnknown})
+		return add(&role{RID: rid, Name: name, Kind: kindUnlisted})
 	}
 
 	envs := map[string]bool{workatoapi.EnvDev: true}
@@ -212,10 +211,6 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 		}
 		return m.Envs[i] < m.Envs[j]
 	})
-	m.projectsByRoot = map[workatoapi.ID]workatoapi.Project{}
-	for _, p := range m.Projects {
-		m.projectsByRoot[p.FolderID] = p
-	}
 }
 
 // role returns the role with the resource ID rid.

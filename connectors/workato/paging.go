@@ -114,6 +114,6 @@ type memberList struct {
 // Item IDs, to compare pages.
 func memberID(m workatoapi.Member) workatoapi.ID      { return m.ID }
 func customRoleID(r workatoapi.Role) workatoapi.ID    { return r.ID }
-func rbacRoleID(r workatoapi.NewRole) workatoapi.ID   { return r.ID }
+func rbacRoleID(r workatoapi.RBACRole) workatoapi.ID  { return r.ID }
 func projectID(p workatoapi.Project) workatoapi.ID    { return p.ID }
 func grantID(g workatoapi.ProjectGrant) workatoapi.ID { return workatoapi.ID(g.ID) }

@@ -195,8 +195,9 @@ type Role struct {
 	UpdatedAt   Time       `json:"updated_at"`
 }
 
-// NewRole is an RBAC 2.0 environment or project role.
-type NewRole struct {
+// RBACRole is an RBAC 2.0 environment or project role (GET
+// /api/environment_roles, GET /api/project_roles).
+type RBACRole struct {
 	ID           ID     `json:"id"`
 	Name         string `json:"name"`
 	MembersCount int    `json:"members_count"`
