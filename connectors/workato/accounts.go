@@ -90,6 +90,12 @@ func (s *collaboratorSyncer) CreateAccount(ctx context.Context, info *v2.Account
 		if errors.As(err, &se) && (se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusUnprocessableEntity) {
 			return nil, nil, nil, status.Errorf(codes.InvalidArgument, "workato: Workato refused the invitation of %s: %s", email, workatoapi.Message(se.Body))
 		}
+		if se := (*httpx.StatusError)(nil); !errors.As(err, &se) || se.StatusCode >= 500 {
+			// POST is not idempotent and is never re-sent once it may have
+			// reached Workato; say so rather than invite twice.
+			return nil, nil, nil, status.Errorf(codes.Aborted,
+				"workato: invite %s: the invitation may have been sent (%v): check Workato's pending invitations before trying again", email, strings.TrimPrefix(err.Error(), servicePrefix))
+		}
 		return nil, nil, nil, wrap("invite "+email, err)
 	}
 	s.prov.log.Info("workato: invitation sent", zap.String("invitation", inv.ID.String()))
@@ -149,11 +155,18 @@ func parseEnvRoles(v any, roleType string) ([]workatoapi.EnvRole, error) {
 }
 
 func invitationResource(inv *workatoapi.Invitation, name, email string, roles []workatoapi.EnvRole) (*v2.Resource, error) {
+	// Workato's answer to an invitation is undocumented; an empty 2xx
+	// carries no ID, so the invitation is named by its email (a guess,
+	// marked in the README).
+	rid := "invitation:" + inv.ID.String()
+	if inv.ID.IsZero() {
+		rid = "invitation:" + email
+	}
 	profile := map[string]interface{}{"invitation_id": inv.ID.String(), "email": email, "name": name, "status": "pending"}
 	for _, r := range roles {
 		profile["role_"+r.EnvironmentType] = r.Name
 	}
-	return resource.NewUserResource(name, collaboratorResourceType, "invitation:"+inv.ID.String(),
+	return resource.NewUserResource(name, collaboratorResourceType, rid,
 		[]resource.UserTraitOption{resource.WithEmail(email, true), resource.WithUserLogin(email)},
 		resource.WithResourceProfile(profile),
 		resource.WithResourceStatus(v2.Status_RESOURCE_STATUS_DISABLED, "invitation pending"))
@@ -168,7 +181,12 @@ func (s *collaboratorSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v
 	defer s.prov.lock(mid)()
 	if err := s.prov.api.DeleteMember(ctx, mid); err != nil {
 		var se *httpx.StatusError
-		if errors.As(err, &se) && se.StatusCode == http.StatusNotFound {
+		if errors.As(err, &se) && httpx.IsNotFound(err) {
+			if se.Attempts > 1 {
+				// An earlier attempt removed them and its answer was lost.
+				s.prov.log.Info("workato: collaborator removed (the first answer was lost; the retry found them gone)", zap.String("collaborator", mid.String()))
+				return nil, nil
+			}
 			return nil, status.Errorf(codes.NotFound, "workato: collaborator %s is not in the workspace (already removed?)", mid)
 		}
 		return nil, wrap(fmt.Sprintf("delete collaborator %s", mid), err)

@@ -3,6 +3,7 @@ package workato_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 	"time"
 
@@ -76,7 +77,7 @@ func TestSync_PermanentFailures(t *testing.T) {
 	}{
 		{
 			name: "token rejected", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteMembers, 100)),
-			want: []string{"401", "token was rejected"},
+			want: []string{"workato: list collaborators: GET /api/members: 401", "token was rejected"},
 		},
 		{
 			name: "token revoked mid-sync", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteFolders, 1000)),
@@ -120,10 +121,16 @@ func TestSync_PermanentFailures(t *testing.T) {
 			out := e.c1z("sync")
 			res := e.run(1, e.args(out)...)
 			mustContain(t, "stderr", res.Stderr, tt.want...)
+			if doubled.MatchString(res.Stderr) {
+				t.Errorf("stderr repeats the service prefix:\n%s", tail(res.Stderr, 2000))
+			}
 			assertNoFinishedSync(t, out)
 		})
 	}
 }
+
+// doubled matches a message that carries the service prefix twice.
+var doubled = regexp.MustCompile(`workato: [^"\n]*workato: `)
 
 func ptr[T any](v T) *T { return &v }
 
@@ -177,5 +184,49 @@ func TestConfig_BadInput(t *testing.T) {
 				t.Errorf("requests before failing: got %d, want 0", got)
 			}
 		})
+	}
+}
+
+// TestSync_DecodeFailures: an answer with a field of the wrong type ends
+// the run promptly and non-zero (never retried as Unavailable), with a
+// message naming the endpoint and the field.
+func TestSync_DecodeFailures(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault fakeapi.Fault
+		want  []string
+	}{
+		{
+			name:  "collaborator email is an object",
+			fault: okFault(workatofake.RouteMembers, `{"data":[{"id":5001,"email":{"address":"a@b.c"},"roles":[]}],"total":1}`),
+			want:  []string{"GET /api/members", `"data.email"`},
+		},
+		{
+			name:  "role id is an object",
+			fault: okFault(workatofake.RouteRoles, `[{"id":{"n":1},"name":"Odd"}]`),
+			want:  []string{"GET /api/roles", `"id"`, "object"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{})
+			e.fake.Faults().Add(tt.fault)
+			out := e.c1z("sync")
+			start := time.Now()
+			res := e.run(1, e.args(out)...)
+			if d := time.Since(start); d > time.Minute {
+				t.Errorf("run took %v, want a prompt failure (under a minute)", d)
+			}
+			mustContain(t, "stderr", res.Stderr, tt.want...)
+			assertNoFinishedSync(t, out)
+		})
+	}
+}
+
+// okFault answers 200 with body on every request to route.
+func okFault(route, body string) fakeapi.Fault {
+	return fakeapi.Fault{
+		Route: route, Times: 100000, Status: http.StatusOK, Body: body,
+		Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/types/entitlement"
@@ -41,7 +42,7 @@ func (s *folderSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs re
 	switch parent.GetResourceType() {
 	case projectTypeID:
 		for _, p := range m.Projects {
-			if p.ID == id && p.FolderID != 0 {
+			if p.ID == id && !p.FolderID.IsZero() {
 				r, err := folderResource(workatoapi.Folder{ID: p.FolderID, Name: p.Name, ProjectID: p.ID, IsProject: true}, parent)
 				if err != nil {
 					return nil, nil, err
@@ -55,15 +56,25 @@ func (s *folderSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs re
 		return nil, &resource.SyncOpResults{}, nil
 	}
 
-	page := 1
+	// The page token is "<page>:<first folder ID of the page before>", so
+	// a page that repeats the one before is caught.
+	page, prevFirst := 1, ""
 	if tok := attrs.PageToken.Token; tok != "" {
-		if page, err = strconv.Atoi(tok); err != nil || page < 1 {
+		n, first, _ := strings.Cut(tok, ":")
+		if page, err = strconv.Atoi(n); err != nil || page < 1 {
 			return nil, nil, status.Errorf(codes.InvalidArgument, "workato: bad folder page token %q", tok)
 		}
+		prevFirst = first
+	}
+	if page > maxPages {
+		return nil, nil, wrap(fmt.Sprintf("list folders in folder %s", id), tooManyPages(workatoapi.RouteFolders))
 	}
 	folders, err := s.ws.api.ListFolders(ctx, id, page)
 	if err != nil {
 		return nil, nil, wrap(fmt.Sprintf("list folders in folder %s", id), err)
+	}
+	if page > 1 && len(folders) > 0 && folders[0].ID.String() == prevFirst {
+		return nil, nil, wrap(fmt.Sprintf("list folders in folder %s", id), repeatedPage(workatoapi.RouteFolders, page))
 	}
 	out := make([]*v2.Resource, 0, len(folders))
 	for _, f := range folders {
@@ -75,14 +86,14 @@ func (s *folderSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs re
 	}
 	next := ""
 	if len(folders) >= workatoapi.PageSize {
-		next = strconv.Itoa(page + 1)
+		next = strconv.Itoa(page+1) + ":" + folders[0].ID.String()
 	}
 	return out, &resource.SyncOpResults{NextPageToken: next}, nil
 }
 
 func folderResource(f workatoapi.Folder, parent *v2.ResourceId) (*v2.Resource, error) {
 	profile := map[string]interface{}{"id": f.ID.String(), "name": f.Name, "is_project_root": f.IsProject}
-	if f.ProjectID != 0 {
+	if !f.ProjectID.IsZero() {
 		profile["project_id"] = f.ProjectID.String()
 	}
 	r, err := resource.NewResource(f.Name, folderResourceType, f.ID.String(),

@@ -9,8 +9,10 @@ replace github.com/accessgov/baton-connectors/internal => ../../internal
 require (
 	github.com/conductorone/baton-sdk v0.25.0
 	github.com/grpc-ecosystem/go-grpc-middleware v1.4.0
+	go.uber.org/goleak v1.3.0
 	go.uber.org/zap v1.28.0
 	golang.org/x/oauth2 v0.36.0
+	golang.org/x/sync v0.22.0
 	google.golang.org/grpc v1.83.0
 )
 
@@ -133,7 +135,6 @@ require (
 	golang.org/x/crypto v0.54.0 // indirect
 	golang.org/x/exp v0.0.0-20260312153236-7ab1446f8b90 // indirect
 	golang.org/x/net v0.57.0 // indirect
-	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/term v0.45.0 // indirect
 	golang.org/x/text v0.40.0 // indirect

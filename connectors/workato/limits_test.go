@@ -13,19 +13,35 @@ import (
 
 // TestSync_TwiceWithinAMinute runs two syncs back to back at Workato's real
 // limits (60 a minute per endpoint group, the fake counting a real minute):
-// both succeed with the exact content.
+// both succeed with the exact content, and the second waited for the
+// limit (no 429).
 func TestSync_TwiceWithinAMinute(t *testing.T) {
-	e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{MinuteWindow: time.Minute})
+	// 40 collaborators: one sync's collaborator requests fit in a minute's
+	// 60, two syncs' do not.
+	ws := workatofake.Generate(40, 3, 10, 5, []string{"dev", "test", "prod"}, 3)
+	e := newEnv(t, ws, workatofake.Options{MinuteWindow: time.Minute})
 	e.window = time.Minute
 	first, second := e.c1z("first"), e.c1z("second")
 	start := time.Now()
 	e.run(0, e.args(first)...)
 	e.run(0, e.args(second)...)
-	if d := time.Since(start); d > time.Minute {
-		t.Logf("two syncs took %v (the limits made the second wait)", d)
-	}
+	d := time.Since(start)
 	e.assertSynced(first, expectOptions{})
 	e.assertSynced(second, expectOptions{})
+	// The busiest endpoint group over both syncs: past 60 requests, the
+	// 61st cannot be sent within a minute of the first, so the second sync
+	// must have waited (the connector's own limiter, not a 429).
+	req := e.fake.Requests()
+	collaborators := req.Count("GET", "/api/members") + req.Count("GET", "/api/members/{id}/privileges")
+	if collaborators <= 60 {
+		t.Fatalf("collaborator requests over both syncs: got %d, want more than 60 (the dataset no longer makes the limit bind)", collaborators)
+	}
+	if d < time.Minute-2*time.Second {
+		t.Errorf("two syncs with %d collaborator requests took %v, want at least a minute (the second sync waited)", collaborators, d)
+	}
+	if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
+		t.Errorf("429 answers: got %d, want 0 (the connector waits by itself)", got)
+	}
 }
 
 // TestSync_LongLists: more than 100 projects and more than 100 folders

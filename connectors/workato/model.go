@@ -1,30 +1,14 @@
 package workato
 
+// The workspace model: pure derivation of roles, environments and every
+// grant from what the load read.
+
 import (
-	"context"
-	"errors"
-	"fmt"
-	"net/http"
 	"sort"
 	"strings"
-	"sync"
-	"time"
-
-	"go.uber.org/zap"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/accessgov/baton-connectors/connectors/workato/internal/workatoapi"
-	"github.com/accessgov/baton-connectors/internal/httpx"
 )
-
-// loadWorkers bounds the per-collaborator privilege reads in flight; the
-// shared limiter keeps them within Workato's 60 a minute.
-const loadWorkers = 4
-
-// validateReuse is how long the collaborator list read by Validate may be
-// reused by the sync that follows, so a sync reads it once.
-const validateReuse = 2 * time.Minute
 
 // Legacy system roles: fixed, not returned by GET /api/roles.
 var systemRoles = []string{"Admin", "Analyst", "Operator"}
@@ -32,30 +16,13 @@ var systemRoles = []string{"Admin", "Analyst", "Operator"}
 // envOrder sorts environments the way Workato shows them.
 var envOrder = map[string]int{workatoapi.EnvDev: 0, workatoapi.EnvTest: 1, workatoapi.EnvProd: 2}
 
-// api is what the connector needs from Workato; *workatoapi.Client
-// implements it.
-type api interface {
-	ListMembers(ctx context.Context) ([]workatoapi.Member, error)
-	GetMember(ctx context.Context, id workatoapi.ID) (*workatoapi.Member, error)
-	MemberPrivileges(ctx context.Context, id workatoapi.ID) ([]workatoapi.EnvPrivileges, error)
-	ListRoles(ctx context.Context, page int) ([]workatoapi.Role, error)
-	ListEnvironmentRoles(ctx context.Context, page int) ([]workatoapi.NewRole, int, error)
-	ListProjectRoles(ctx context.Context, page int) ([]workatoapi.NewRole, int, error)
-	ListProjectGrants(ctx context.Context, projectID workatoapi.ID, page int) ([]workatoapi.ProjectGrant, int, error)
-	ListProjects(ctx context.Context, page int) ([]workatoapi.Project, error)
-	ListFolders(ctx context.Context, parent workatoapi.ID, page int) ([]workatoapi.Folder, error)
-	UpdateMemberRoles(ctx context.Context, id workatoapi.ID, roles []workatoapi.EnvRole) (*workatoapi.Member, error)
-	DeleteMember(ctx context.Context, id workatoapi.ID) error
-	InviteMember(ctx context.Context, name, email string, roles []workatoapi.EnvRole) (*workatoapi.Invitation, error)
-}
-
 // Role kinds.
 const (
 	kindSystem      = "system"      // legacy Admin, Analyst, Operator
 	kindCustom      = "custom"      // legacy custom role (GET /api/roles)
 	kindEnvironment = "environment" // RBAC 2.0 environment role
 	kindProject     = "project"     // RBAC 2.0 project role
-	kindUnknown     = "unlisted"    // a role a collaborator holds that no list returned
+	kindUnlisted    = "unlisted"    // a role a collaborator holds that no list returned
 )
 
 // role is one role resource and everything known about it.
@@ -63,12 +30,12 @@ type role struct {
 	RID        string // resource ID
 	Name       string
 	Kind       string
-	Type       string              // RBAC 2.0 type (system, custom, ...) or ""
-	WorkatoID  workatoapi.ID       // 0 for system and unlisted roles
-	Privileges map[string]bool     // privilege resource IDs it includes
-	FolderIDs  []workatoapi.ID     // folders a legacy custom role is scoped to
-	Role       *workatoapi.Role    // the legacy custom role, if any
-	NewRole    *workatoapi.NewRole // the RBAC 2.0 role, if any
+	Type       string               // RBAC 2.0 type (system, custom, ...) or ""
+	WorkatoID  workatoapi.ID        // 0 for system and unlisted roles
+	Privileges map[string]bool      // privilege resource IDs it includes
+	FolderIDs  []workatoapi.ID      // folders a legacy custom role is scoped to
+	Role       *workatoapi.Role     // the legacy custom role, if any
+	RBACRole   *workatoapi.RBACRole // the RBAC 2.0 role, if any
 }
 
 // holding is a collaborator holding something in one environment.
@@ -89,293 +56,15 @@ type model struct {
 	// ProjectRoleGrants: project ID → project role RID → collaborators.
 	ProjectRoleGrants map[workatoapi.ID]map[string][]workatoapi.ID
 
-	rolesByRID     map[string]*role
-	RoleHolders    map[string][]holding // role RID → who holds it where
-	PrivilegeIDs   []string             // sorted
-	PrivHolders    map[string][]holding // privilege ID → who holds it where
-	FolderRoles    map[workatoapi.ID][]string
-	FolderMembers  map[workatoapi.ID][]workatoapi.ID
-	projectsByRoot map[workatoapi.ID]workatoapi.Project
+	rolesByRID    map[string]*role
+	RoleHolders   map[string][]holding // role RID → who holds it where
+	PrivilegeIDs  []string             // sorted
+	PrivHolders   map[string][]holding // privilege ID → who holds it where
+	FolderRoles   map[workatoapi.ID][]string
+	FolderMembers map[workatoapi.ID][]workatoapi.ID
 }
 
 // workspace loads the model once per sync. A failed load is forgotten so a
-// retried call reads again.
-type workspace struct {
-	api           api
-	log           *zap.Logger
-	disableCustom bool
-
-	mu         sync.Mutex
-	syncID     string
-	cur        *modelLoad
-	members    []workatoapi.Member // from Validate, reused once
-	membersAt  time.Time
-	notMigrLog sync.Once
-}
-
-type modelLoad struct {
-	done chan struct{}
-	m    *model
-	err  error
-}
-
-func newWorkspace(a api, log *zap.Logger, disableCustom bool) *workspace {
-	return &workspace{api: a, log: log, disableCustom: disableCustom}
-}
-
-// validate reads the collaborator list: one cheap call that exercises the
-// token, the data center and the DEV-only collaborator endpoints.
-func (w *workspace) validate(ctx context.Context) error {
-	members, err := w.api.ListMembers(ctx)
-	if err != nil {
-		return wrap("list collaborators", err)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.members, w.membersAt = members, time.Now()
-	return nil
-}
-
-// get returns the model of the sync syncID, loading it on first use.
-func (w *workspace) get(ctx context.Context, syncID string) (*model, error) {
-	w.mu.Lock()
-	if syncID != w.syncID || w.cur == nil {
-		w.syncID = syncID
-		w.cur = &modelLoad{done: make(chan struct{})}
-		ld := w.cur
-		var members []workatoapi.Member
-		if w.members != nil && time.Since(w.membersAt) < validateReuse {
-			members = w.members
-		}
-		w.members = nil
-		go func() {
-			ld.m, ld.err = w.load(context.WithoutCancel(ctx), members)
-			if ld.err != nil {
-				w.mu.Lock()
-				if w.cur == ld {
-					w.cur = nil
-				}
-				w.mu.Unlock()
-			}
-			close(ld.done)
-		}()
-	}
-	ld := w.cur
-	w.mu.Unlock()
-	select {
-	case <-ld.done:
-		return ld.m, ld.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-func wrap(op string, err error) error {
-	return fmt.Errorf("workato: %s: %w", op, err)
-}
-
-// load reads the workspace: collaborators (unless Validate just did), then
-// concurrently their privileges, the roles and the projects.
-func (w *workspace) load(ctx context.Context, members []workatoapi.Member) (*model, error) {
-	if members == nil {
-		var err error
-		if members, err = w.api.ListMembers(ctx); err != nil {
-			return nil, wrap("list collaborators", err)
-		}
-	}
-	m := &model{Members: members, Privileges: map[workatoapi.ID][]workatoapi.EnvPrivileges{}}
-
-	var (
-		mu       sync.Mutex
-		wg       sync.WaitGroup
-		firstErr error
-	)
-	fail := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if firstErr == nil {
-			firstErr = err
-		}
-	}
-	sem := make(chan struct{}, loadWorkers)
-	for _, mem := range members {
-		if len(mem.Roles) == 0 {
-			continue // no access anywhere: nothing to read
-		}
-		wg.Add(1)
-		go func(id workatoapi.ID) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			privs, err := w.api.MemberPrivileges(ctx, id)
-			if err != nil {
-				fail(wrap(fmt.Sprintf("read privileges of collaborator %s", id), err))
-				return
-			}
-			mu.Lock()
-			m.Privileges[id] = privs
-			mu.Unlock()
-		}(mem.ID)
-	}
-
-	var customRoles []workatoapi.Role
-	var envRoles, projectRoles []workatoapi.NewRole
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		var err error
-		if m.Projects, err = allPages(ctx, w.api.ListProjects); err != nil {
-			fail(wrap("list projects", err))
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		migrated, err := w.detectMigrated(ctx, members, &envRoles)
-		if err != nil {
-			fail(err)
-			return
-		}
-		m.Migrated = migrated
-		if migrated {
-			if projectRoles, err = allNewRoles(ctx, w.api.ListProjectRoles); err != nil {
-				fail(wrap("list project roles", err))
-			}
-			return
-		}
-		if w.disableCustom {
-			return
-		}
-		if customRoles, err = allPages(ctx, w.api.ListRoles); err != nil {
-			fail(wrap("list custom roles", err))
-		}
-	}()
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	if m.Migrated {
-		if err := w.loadProjectGrants(ctx, m, projectRoles); err != nil {
-			return nil, err
-		}
-	}
-	m.build(customRoles, envRoles, projectRoles, w.disableCustom)
-	return m, nil
-}
-
-// detectMigrated reads the RBAC 2.0 environment roles. A workspace that
-// has not migrated answers that endpoint with an error: that is detected
-// once, logged at info, and the legacy model is synced. A real refusal is
-// never hidden: 403 fails the sync when a collaborator holds an
-// environment role, which cannot be synced without that endpoint.
-func (w *workspace) detectMigrated(ctx context.Context, members []workatoapi.Member, out *[]workatoapi.NewRole) (bool, error) {
-	roles, err := allNewRoles(ctx, w.api.ListEnvironmentRoles)
-	if err == nil {
-		*out = roles
-		return true, nil
-	}
-	var se *httpx.StatusError
-	if !errors.As(err, &se) {
-		return false, wrap("list environment roles", err)
-	}
-	holdsEnvRole := false
-	for _, mem := range members {
-		for _, r := range mem.Roles {
-			if strings.EqualFold(r.RoleType, workatoapi.RoleTypeEnvironment) {
-				holdsEnvRole = true
-			}
-		}
-	}
-	switch se.StatusCode {
-	case http.StatusUnauthorized, http.StatusBadRequest, http.StatusNotFound, http.StatusGone, http.StatusUnprocessableEntity:
-		// The token just worked for the collaborator list, so a 401 here is
-		// Workato's answer for a workspace still on the legacy model.
-		if holdsEnvRole {
-			return false, wrap("list environment roles", err)
-		}
-		w.notMigrLog.Do(func() {
-			w.log.Info("workato: the workspace uses the legacy role model (no RBAC 2.0 environment roles); syncing system and custom roles",
-				zap.Int("status", se.StatusCode))
-		})
-		return false, nil
-	case http.StatusForbidden:
-		if holdsEnvRole {
-			return false, wrap("list environment roles (collaborators hold environment roles)", err)
-		}
-		w.notMigrLog.Do(func() {
-			w.log.Info("workato: the API client may not list environment roles and no collaborator holds one; syncing the legacy role model")
-		})
-		return false, nil
-	}
-	return false, wrap("list environment roles", err)
-}
-
-func (w *workspace) loadProjectGrants(ctx context.Context, m *model, projectRoles []workatoapi.NewRole) error {
-	byID := map[workatoapi.ID]string{}
-	byName := map[string]string{}
-	for _, r := range projectRoles {
-		byID[r.ID] = projectRoleRID(r.ID)
-		byName[strings.ToLower(r.Name)] = projectRoleRID(r.ID)
-	}
-	m.ProjectRoleGrants = map[workatoapi.ID]map[string][]workatoapi.ID{}
-	for _, p := range m.Projects {
-		var grants []workatoapi.ProjectGrant
-		for page := 1; ; page++ {
-			items, total, err := w.api.ListProjectGrants(ctx, p.ID, page)
-			if err != nil {
-				return wrap(fmt.Sprintf("list grants of project %s", p.ID), err)
-			}
-			grants = append(grants, items...)
-			if len(items) < workatoapi.PageSize || (total > 0 && len(grants) >= total) {
-				break
-			}
-		}
-		for _, g := range grants {
-			rid, ok := byID[g.RoleID]
-			if !ok {
-				rid, ok = byName[strings.ToLower(g.RoleName)]
-			}
-			if !ok {
-				return status.Errorf(codes.Internal, "workato: project %s grant %s names project role %s (%q) that GET /api/project_roles did not list",
-					p.ID, g.ID, g.RoleID, g.RoleName)
-			}
-			if m.ProjectRoleGrants[p.ID] == nil {
-				m.ProjectRoleGrants[p.ID] = map[string][]workatoapi.ID{}
-			}
-			m.ProjectRoleGrants[p.ID][rid] = append(m.ProjectRoleGrants[p.ID][rid], g.Collaborator())
-		}
-	}
-	return nil
-}
-
-// allPages reads a bare-array list until a short page.
-func allPages[T any](ctx context.Context, list func(context.Context, int) ([]T, error)) ([]T, error) {
-	var out []T
-	for page := 1; ; page++ {
-		items, err := list(ctx, page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if len(items) < workatoapi.PageSize {
-			return out, nil
-		}
-	}
-}
-
-// allNewRoles reads an RBAC 2.0 role list until a short page or the total.
-func allNewRoles(ctx context.Context, list func(context.Context, int) ([]workatoapi.NewRole, int, error)) ([]workatoapi.NewRole, error) {
-	var out []workatoapi.NewRole
-	for page := 1; ; page++ {
-		items, total, err := list(ctx, page)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if len(items) < workatoapi.PageSize || (total > 0 && len(out) >= total) {
-			return out, nil
-		}
-	}
-}
 
 // Role resource IDs.
 func customRoleRID(id workatoapi.ID) string  { return id.String() }
@@ -387,7 +76,7 @@ func unlistedRoleRID(name string) string     { return "name:" + name }
 func privilegeID(section, action string) string { return section + ":" + action }
 
 // build derives the roles, environments and every grant.
-func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workatoapi.NewRole, disableCustom bool) {
+func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workatoapi.RBACRole, disableCustom bool) {
 	m.rolesByRID = map[string]*role{}
 	add := func(r *role) *role {
 		if r.Privileges == nil {
@@ -402,11 +91,11 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 	if m.Migrated {
 		for i := range envRoles {
 			nr := envRoles[i]
-			envByName[strings.ToLower(nr.Name)] = add(&role{RID: envRoleRID(nr.ID), Name: nr.Name, Kind: kindEnvironment, Type: nr.Type, WorkatoID: nr.ID, NewRole: &nr})
+			envByName[strings.ToLower(nr.Name)] = add(&role{RID: envRoleRID(nr.ID), Name: nr.Name, Kind: kindEnvironment, Type: nr.Type, WorkatoID: nr.ID, RBACRole: &nr})
 		}
 		for i := range projectRoles {
 			nr := projectRoles[i]
-			add(&role{RID: projectRoleRID(nr.ID), Name: nr.Name, Kind: kindProject, Type: nr.Type, WorkatoID: nr.ID, NewRole: &nr})
+			add(&role{RID: projectRoleRID(nr.ID), Name: nr.Name, Kind: kindProject, Type: nr.Type, WorkatoID: nr.ID, RBACRole: &nr})
 		}
 	} else {
 		for _, name := range systemRoles {
@@ -444,7 +133,7 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 		if r, ok := m.rolesByRID[rid]; ok {
 			return r
 		}
-		return add(&role{RID: rid, Name: name, Kind: kindUnknown})
+		return add(&role{RID: rid, Name: name, Kind: kindUnlisted})
 	}
 
 	envs := map[string]bool{workatoapi.EnvDev: true}
@@ -522,10 +211,6 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 		}
 		return m.Envs[i] < m.Envs[j]
 	})
-	m.projectsByRoot = map[workatoapi.ID]workatoapi.Project{}
-	for _, p := range m.Projects {
-		m.projectsByRoot[p.FolderID] = p
-	}
 }
 
 // role returns the role with the resource ID rid.

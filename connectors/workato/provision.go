@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/annotations"
@@ -26,19 +27,22 @@ import (
 // write never depends on how Workato treats environments left out of the
 // body (its docs leave that open). Changes to one collaborator are
 // serialised, so two grants in quick succession cannot overwrite each
-// other. A write that fails changes nothing: the PUT is the only write.
+// other. The PUT is never replayed with a stale body: see rewritePolicy and
+// change. A write that fails changes nothing: the PUT is the only write.
 
 // provisioner is shared by the syncers that change access.
 type provisioner struct {
 	api api
 	log *zap.Logger
 
+	rewrite rewritePolicy
+
 	mu    sync.Mutex
 	locks map[workatoapi.ID]*sync.Mutex
 }
 
 func newProvisioner(a api, log *zap.Logger) *provisioner {
-	return &provisioner{api: a, log: log, locks: map[workatoapi.ID]*sync.Mutex{}}
+	return &provisioner{api: a, log: log, rewrite: defaultRewritePolicy, locks: map[workatoapi.ID]*sync.Mutex{}}
 }
 
 // lock serialises changes to one collaborator.
@@ -54,89 +58,15 @@ func (p *provisioner) lock(id workatoapi.ID) func() {
 	return l.Unlock
 }
 
-// target is "role R in environment E", resolved to what PUT needs.
-type target struct {
-	Env      string
-	Name     string // the role's name, which Workato expects (never its ID)
-	RoleType string // privilege_group or environment
-}
-
-// resolveTarget turns a role entitlement into a role name, reading the role
-// lists fresh.
-func (p *provisioner) resolveTarget(ctx context.Context, ent *v2.Entitlement) (target, error) {
-	rid, env, err := splitEntitlementID(ent.GetId(), roleTypeID)
-	if err != nil {
-		return target{}, err
-	}
-	if r := ent.GetResource().GetId().GetResource(); r != "" {
-		rid = r
-	}
-	if !slices.Contains(environments, env) {
-		return target{}, status.Errorf(codes.InvalidArgument,
-			"workato: %q is not a role-in-environment entitlement: the environment %q is not one of %s", ent.GetId(), env, strings.Join(environments, ", "))
-	}
-	t := target{Env: env, RoleType: workatoapi.RoleTypeLegacy}
-	switch {
-	case slices.Contains(systemRoles, rid):
-		t.Name = rid
-	case strings.HasPrefix(rid, "env:"):
-		t.RoleType = workatoapi.RoleTypeEnvironment
-		t.Name, err = p.findNewRole(ctx, strings.TrimPrefix(rid, "env:"))
-	case strings.HasPrefix(rid, "project:"):
-		return target{}, status.Errorf(codes.InvalidArgument,
-			"workato: %s is a project role: it is held per project, not per environment, and cannot be granted here", rid)
-	case strings.HasPrefix(rid, "name:"):
-		t.Name = strings.TrimPrefix(rid, "name:")
-	default:
-		t.Name, err = p.findCustomRole(ctx, rid)
-	}
-	if err != nil {
-		return target{}, err
-	}
-	return t, nil
-}
-
-// findCustomRole returns the name of the legacy custom role with the ID.
-func (p *provisioner) findCustomRole(ctx context.Context, rid string) (string, error) {
-	id, err := workatoapi.ParseID(rid)
-	if err != nil {
-		return "", status.Errorf(codes.InvalidArgument, "workato: unknown role %q", rid)
-	}
-	roles, err := allPages(ctx, p.api.ListRoles)
-	if err != nil {
-		return "", wrap("list custom roles", err)
-	}
-	for _, r := range roles {
-		if r.ID == id {
-			return r.Name, nil
-		}
-	}
-	return "", status.Errorf(codes.NotFound, "workato: custom role %s does not exist (any more): sync again to refresh the roles", rid)
-}
-
-// findNewRole returns the name of the RBAC 2.0 environment role with the ID.
-func (p *provisioner) findNewRole(ctx context.Context, rid string) (string, error) {
-	roles, err := allNewRoles(ctx, p.api.ListEnvironmentRoles)
-	if err != nil {
-		return "", wrap("list environment roles", err)
-	}
-	for _, r := range roles {
-		if r.ID.String() == rid {
-			return r.Name, nil
-		}
-	}
-	return "", status.Errorf(codes.NotFound, "workato: environment role %s does not exist (any more): sync again to refresh the roles", rid)
-}
-
 // collaboratorIDOf checks that id names a collaborator and returns its
 // Workato ID; notCollaborator says what else is refused.
 func collaboratorIDOf(id *v2.ResourceId, notCollaborator string) (workatoapi.ID, error) {
 	if id.GetResourceType() != collaboratorTypeID {
-		return 0, status.Errorf(codes.InvalidArgument, "workato: %s, not a %s (%s)", notCollaborator, id.GetResourceType(), id.GetResource())
+		return "", status.Errorf(codes.InvalidArgument, "workato: %s, not a %s (%s)", notCollaborator, id.GetResourceType(), id.GetResource())
 	}
-	n, err := workatoapi.ParseID(id.GetResource())
+	n, err := workatoapi.ParseNumericID(id.GetResource())
 	if err != nil {
-		return 0, status.Errorf(codes.InvalidArgument, "workato: collaborator ID %q is not a number", id.GetResource())
+		return "", status.Errorf(codes.InvalidArgument, "workato: collaborator ID %q is not a number", id.GetResource())
 	}
 	return n, nil
 }
@@ -146,8 +76,7 @@ func collaboratorIDOf(id *v2.ResourceId, notCollaborator string) (workatoapi.ID,
 func (p *provisioner) member(ctx context.Context, id workatoapi.ID) (*workatoapi.Member, error) {
 	m, err := p.api.GetMember(ctx, id)
 	if err != nil {
-		var se *httpx.StatusError
-		if errors.As(err, &se) && se.StatusCode == http.StatusNotFound {
+		if httpx.IsNotFound(err) {
 			return nil, status.Errorf(codes.NotFound, "workato: collaborator %s is no longer in the workspace (they left or were removed)", id)
 		}
 		return nil, wrap(fmt.Sprintf("read collaborator %s", id), err)
@@ -190,6 +119,19 @@ func sameRole(r workatoapi.MemberRole, t target) bool {
 	return strings.EqualFold(rt, t.RoleType)
 }
 
+// rewritePolicy bounds the attempts of one role change. The PUT is built
+// from a fresh read and never replayed as is (httpx.WithNoReplay): after a
+// failure whose outcome is unknown the collaborator is read again and the
+// body rebuilt, so a change made meanwhile by someone else is never put
+// back.
+type rewritePolicy struct {
+	Attempts int           // reads-and-writes in all, the first included
+	Wait     time.Duration // before the second attempt; doubled after
+}
+
+// defaultRewritePolicy: three attempts, 1 s then 2 s apart.
+var defaultRewritePolicy = rewritePolicy{Attempts: 3, Wait: time.Second}
+
 // Grant makes the collaborator hold the role in the entitlement's
 // environment, and returns the grant as the next sync lists it.
 func (p *provisioner) Grant(ctx context.Context, principal *v2.Resource, ent *v2.Entitlement) ([]*v2.Grant, annotations.Annotations, error) {
@@ -202,18 +144,21 @@ func (p *provisioner) Grant(ctx context.Context, principal *v2.Resource, ent *v2
 		return nil, nil, err
 	}
 	defer p.lock(id)()
-	m, err := p.member(ctx, id)
+	g := grant.NewGrant(ent.GetResource(), t.Env, principal.GetId())
+	holds := func(m *workatoapi.Member) bool {
+		r, ok := current(m, t.Env)
+		return ok && sameRole(r, t)
+	}
+	changed, err := p.change(ctx, id, t.Env, holds, func(m *workatoapi.Member) []workatoapi.EnvRole {
+		return envRoles(m, t.Env, t.Name, t.RoleType)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	g := grant.NewGrant(ent.GetResource(), t.Env, principal.GetId())
-	if r, ok := current(m, t.Env); ok && sameRole(r, t) {
+	if !changed {
 		return []*v2.Grant{g}, annotations.New(&v2.GrantAlreadyExists{}), nil
 	}
-	if _, err := p.api.UpdateMemberRoles(ctx, m.ID, envRoles(m, t.Env, t.Name, t.RoleType)); err != nil {
-		return nil, nil, p.writeError(m.ID, err)
-	}
-	p.log.Info("workato: granted role", zap.String("collaborator", m.ID.String()), zap.String("role", t.Name), zap.String("env", t.Env))
+	p.log.Info("workato: granted role", zap.String("collaborator", id.String()), zap.String("role", t.Name), zap.String("env", t.Env))
 	return []*v2.Grant{g}, nil, nil
 }
 
@@ -230,21 +175,142 @@ func (p *provisioner) Revoke(ctx context.Context, g *v2.Grant) (annotations.Anno
 		return nil, err
 	}
 	defer p.lock(id)()
-	m, err := p.member(ctx, id)
-	if err != nil {
-		if status.Code(err) == codes.NotFound { // gone: holds nothing any more
-			return annotations.New(&v2.GrantAlreadyRevoked{}), nil
-		}
-		return nil, err
+	revoked := func(m *workatoapi.Member) bool {
+		r, ok := current(m, t.Env)
+		return !ok || !sameRole(r, t)
 	}
-	if r, ok := current(m, t.Env); !ok || !sameRole(r, t) {
+	changed, err := p.change(ctx, id, t.Env, revoked, func(m *workatoapi.Member) []workatoapi.EnvRole {
+		return envRoles(m, t.Env, workatoapi.NoAccess, "")
+	})
+	if status.Code(err) == codes.NotFound { // gone: holds nothing any more
 		return annotations.New(&v2.GrantAlreadyRevoked{}), nil
 	}
-	if _, err := p.api.UpdateMemberRoles(ctx, m.ID, envRoles(m, t.Env, workatoapi.NoAccess, "")); err != nil {
-		return nil, p.writeError(m.ID, err)
+	if err != nil {
+		return nil, err
 	}
-	p.log.Info("workato: revoked role", zap.String("collaborator", m.ID.String()), zap.String("role", t.Name), zap.String("env", t.Env))
+	if !changed {
+		return annotations.New(&v2.GrantAlreadyRevoked{}), nil
+	}
+	p.log.Info("workato: revoked role", zap.String("collaborator", id.String()), zap.String("role", t.Name), zap.String("env", t.Env))
 	return nil, nil
+}
+
+// change brings collaborator id's role in env to what done checks, with the
+// PUT body built from a read made for that attempt. It reports whether it
+// wrote (false: the first read already showed it done). After the write it
+// reads again and fails with Aborted if another environment's role is not
+// what was read before the write: someone changed it concurrently, and
+// nothing was reverted.
+func (p *provisioner) change(ctx context.Context, id workatoapi.ID, env string, done func(*workatoapi.Member) bool, body func(*workatoapi.Member) []workatoapi.EnvRole) (bool, error) {
+	pol := p.rewrite
+	wait := pol.Wait
+	var lastErr error
+	for attempt := 1; attempt <= pol.Attempts; attempt++ {
+		if attempt > 1 {
+			if err := sleepCtx(ctx, wait); err != nil {
+				return false, wrap(fmt.Sprintf("update the roles of collaborator %s", id), err)
+			}
+			wait *= 2
+		}
+		m, err := p.member(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		if done(m) {
+			// On a later attempt an earlier write was applied after all.
+			return attempt > 1, nil
+		}
+		_, err = p.api.UpdateMemberRoles(ctx, m.ID, body(m))
+		if err == nil {
+			return true, p.confirm(ctx, m, env, done)
+		}
+		if !outcomeUnknown(ctx, err) {
+			return false, p.writeError(m.ID, err)
+		}
+		lastErr = err
+		p.log.Info("workato: a role change failed with an unknown outcome; reading the collaborator again before another attempt",
+			zap.String("collaborator", id.String()), zap.Int("attempt", attempt), zap.Error(err))
+	}
+	return false, p.writeError(id, lastErr)
+}
+
+// confirm reads the collaborator after a write: env must be done, and
+// every other environment as read before the write.
+func (p *provisioner) confirm(ctx context.Context, before *workatoapi.Member, env string, done func(*workatoapi.Member) bool) error {
+	after, err := p.member(ctx, before.ID)
+	if err != nil {
+		return wrap(fmt.Sprintf("confirm the role change of collaborator %s", before.ID), err)
+	}
+	for _, e := range envsOf(before, after) {
+		if strings.EqualFold(e, env) {
+			continue
+		}
+		b, _ := current(before, e)
+		a, _ := current(after, e)
+		if !strings.EqualFold(a.RoleName, b.RoleName) || !strings.EqualFold(roleTypeOf(a), roleTypeOf(b)) {
+			return status.Errorf(codes.Aborted,
+				"workato: a concurrent change was detected: collaborator %s's role in %s is now %q, not %q as read before this change; nothing was reverted: sync again to see the current roles",
+				before.ID, e, a.RoleName, b.RoleName)
+		}
+	}
+	if !done(after) {
+		return status.Errorf(codes.Aborted,
+			"workato: a concurrent change was detected: collaborator %s's role in %s is not what was just written; nothing was reverted: sync again to see the current roles", before.ID, env)
+	}
+	return nil
+}
+
+// envsOf lists the environments either read names.
+func envsOf(ms ...*workatoapi.Member) []string {
+	var out []string
+	for _, m := range ms {
+		for _, r := range m.Roles {
+			if e := strings.ToLower(r.EnvironmentType); !slices.Contains(out, e) {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+func roleTypeOf(r workatoapi.MemberRole) string {
+	if r.RoleName == "" || r.RoleType != "" {
+		return r.RoleType
+	}
+	return workatoapi.RoleTypeLegacy
+}
+
+// outcomeUnknown reports whether a failed write may or may not have been
+// applied (a 5xx, a 408, a lost connection), so it is worth a fresh read
+// and another attempt.
+func outcomeUnknown(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var se *httpx.StatusError
+	if errors.As(err, &se) {
+		return se.StatusCode >= 500 || se.StatusCode == http.StatusRequestTimeout
+	}
+	var re *httpx.RequestError
+	if errors.As(err, &re) {
+		switch re.Code {
+		case codes.Unavailable, codes.DeadlineExceeded, codes.Aborted, codes.Unknown:
+			return true
+		}
+	}
+	return false
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // writeError explains a failed PUT. A refusal (4xx) changed nothing; after

@@ -2,6 +2,7 @@ package workato
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,7 +22,13 @@ import (
 // loopback.
 func newTestConnector(t *testing.T, ws workatofake.Workspace) (*Connector, *workatofake.Server) {
 	t.Helper()
-	fake, url := workatofake.NewTestServer(t, ws, workatofake.Options{}, "us")
+	return newTestConnectorWith(t, ws, workatofake.Options{})
+}
+
+// newTestConnectorWith is newTestConnector with the fake's options.
+func newTestConnectorWith(t *testing.T, ws workatofake.Workspace, opts workatofake.Options) (*Connector, *workatofake.Server) {
+	t.Helper()
+	fake, url := workatofake.NewTestServer(t, ws, opts, "us")
 	c, err := New(context.Background(), &config.Workato{
 		WorkatoApiKey: ws.Clients[0].Token, WorkatoBaseUrl: url, WorkatoEnv: "dev", WorkatoDataCenter: "us",
 		WorkatoRequestsPerMinute: 600,
@@ -70,11 +77,14 @@ func TestProvisioner_Grant_Concurrent(t *testing.T) {
 	id := fake.Workspace().Members[0].ID
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
+	principal := collaborator(t, id)
 	for _, g := range []struct{ role, env string }{{"Operator", "prod"}, {"Analyst", "test"}, {"Admin", "dev"}} {
+		// Built here: t.Fatal must not run on another goroutine.
+		ent := roleEnt(t, g.role, g.env)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, _, err := c.prov.Grant(context.Background(), collaborator(t, id), roleEnt(t, g.role, g.env)); err != nil {
+			if _, _, err := c.prov.Grant(context.Background(), principal, ent); err != nil {
 				errs <- err
 			}
 		}()
@@ -82,7 +92,7 @@ func TestProvisioner_Grant_Concurrent(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		t.Fatalf("Grant: %v", err)
+		t.Errorf("Grant: %v", err)
 	}
 	for env, want := range map[string]string{"prod": "Operator", "test": "Analyst", "dev": "Admin"} {
 		if got, _ := roleOf(fake, id, env); got != want {
@@ -96,33 +106,47 @@ func TestProvisioner_Grant_Concurrent(t *testing.T) {
 func TestProvisioner_Grant_Errors(t *testing.T) {
 	tests := []struct {
 		name string
+		ws   func() workatofake.Workspace
 		rid  string
 		env  string
-		code codes.Code
-		want string
+		// entID, if set, replaces the entitlement's ID (its resource stays rid).
+		entID string
+		code  codes.Code
+		want  string
 	}{
 		{name: "unknown custom role", rid: "999999", env: "dev", code: codes.NotFound, want: "does not exist"},
 		{name: "unknown environment", rid: "Operator", env: "staging", code: codes.InvalidArgument, want: "staging"},
 		{name: "project role", rid: "project:31", env: "dev", code: codes.InvalidArgument, want: "per project"},
 		{name: "unknown role name", rid: "name:Nobody", env: "dev", code: codes.InvalidArgument, want: "Nobody"},
+		{name: "resource disagrees with the entitlement ID", rid: "Admin", env: "prod", entID: "role:Operator:prod", code: codes.InvalidArgument, want: `names the role "Operator" but its resource is role "Admin"`},
+		{name: "legacy system role on an RBAC 2.0 workspace", ws: workatofake.MigratedWorkspace, rid: "Admin", env: "dev", code: codes.InvalidArgument, want: "RBAC 2.0"},
+		{name: "unlisted name on an RBAC 2.0 workspace", ws: workatofake.MigratedWorkspace, rid: "name:Analyst", env: "dev", code: codes.InvalidArgument, want: "Analyst"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, fake := newTestConnector(t, workatofake.ThreeEnvs())
+			ws := workatofake.ThreeEnvs
+			if tt.ws != nil {
+				ws = tt.ws
+			}
+			c, fake := newTestConnector(t, ws())
 			before := fake.Workspace()
 			id := before.Members[0].ID
-			_, _, err := c.prov.Grant(context.Background(), collaborator(t, id), roleEnt(t, tt.rid, tt.env))
+			ent := roleEnt(t, tt.rid, tt.env)
+			if tt.entID != "" {
+				ent.SetId(tt.entID)
+			}
+			_, _, err := c.prov.Grant(context.Background(), collaborator(t, id), ent)
 			if got := status.Code(err); got != tt.code {
 				t.Fatalf("Grant code: got %v (%v), want %v", got, err, tt.code)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Grant error: got %q, want it to mention %q", err, tt.want)
 			}
-			if got := fake.Requests().Count("PUT", "/api/members/{id}"); got != 0 && tt.name != "unknown role name" {
+			if got := fake.Requests().Count("PUT", "/api/members/{id}"); got != 0 {
 				t.Errorf("PUT calls: got %d, want 0", got)
 			}
 			for i, m := range fake.Workspace().Members {
-				if len(m.Roles) != len(before.Members[i].Roles) {
+				if fmt.Sprint(m.Roles) != fmt.Sprint(before.Members[i].Roles) {
 					t.Errorf("member %d roles changed: got %v, want %v", m.ID, m.Roles, before.Members[i].Roles)
 				}
 			}

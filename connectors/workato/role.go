@@ -50,7 +50,7 @@ func (s *roleSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs reso
 
 func roleResource(r *role) (*v2.Resource, error) {
 	profile := map[string]interface{}{"name": r.Name, "kind": r.Kind}
-	if r.WorkatoID != 0 {
+	if !r.WorkatoID.IsZero() {
 		profile["id"] = r.WorkatoID.String()
 	}
 	if r.Type != "" {
@@ -90,7 +90,7 @@ func (s *roleSyncer) Entitlements(ctx context.Context, res *v2.Resource, attrs r
 	}
 	r, ok := m.role(res.GetId().GetResource())
 	if !ok {
-		return nil, nil, status.Errorf(codes.NotFound, "workato: role %s is not in the workspace", res.GetId().GetResource())
+		return nil, nil, missingRole(res)
 	}
 	var out []*v2.Entitlement
 	if r.Kind != kindProject {
@@ -115,7 +115,7 @@ func (s *roleSyncer) Grants(ctx context.Context, res *v2.Resource, attrs resourc
 	}
 	r, ok := m.role(res.GetId().GetResource())
 	if !ok {
-		return nil, nil, status.Errorf(codes.NotFound, "workato: role %s is not in the workspace", res.GetId().GetResource())
+		return nil, nil, missingRole(res)
 	}
 	var out []*v2.Grant
 	for _, h := range m.RoleHolders[r.RID] {
@@ -148,4 +148,11 @@ func (s *roleSyncer) Grant(ctx context.Context, principal *v2.Resource, ent *v2.
 // Revoke removes the collaborator's access to the grant's environment.
 func (s *roleSyncer) Revoke(ctx context.Context, g *v2.Grant) (annotations.Annotations, error) {
 	return s.prov.Revoke(ctx, g)
+}
+
+// missingRole is a role this sync listed that its own model does not hold:
+// never a quiet skip (NotFound would be a warning the SDK drops), since it
+// means the sync's data is inconsistent.
+func missingRole(res *v2.Resource) error {
+	return status.Errorf(codes.Internal, "workato: role %s was listed by this sync but is not in its workspace model", res.GetId().GetResource())
 }

@@ -3,10 +3,11 @@ package workato_test
 import (
 	"context"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/accessgov/baton-connectors/connectors/workato"
 	"github.com/accessgov/baton-connectors/connectors/workato/workatofake"
@@ -18,7 +19,13 @@ const marker = "BATON_WORKATO_TEST_MAIN"
 
 func TestMain(m *testing.M) {
 	connectortest.MainAs(marker, func() { workato.Main(context.Background(), "test") })
-	os.Exit(m.Run())
+	goleak.VerifyTestMain(m, leakOptions...)
+}
+
+// leakOptions ignore the idle keep-alive connections of HTTP clients.
+var leakOptions = []goleak.Option{
+	goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
+	goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
 }
 
 // testWindow is the rate-limit minute of most tests: the fake and the

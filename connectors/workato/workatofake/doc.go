@@ -80,4 +80,9 @@
 //   - Folders, projects and roles are the same for every environment and
 //     every API client; a client's project scope is not modelled.
 //   - Timestamps are shown at a fixed -07:00 offset with milliseconds.
+//   - Staging (Options, staging.go; all off by default): members removed
+//     right after the members list is served; GET /api/members paged, or
+//     with a total it never delivers; every list ignoring page; another
+//     administrator's change around a PUT; the first answer of a route lost
+//     after it was applied; empty 204 answers.
 package workatofake

@@ -60,39 +60,6 @@ const (
 	GroupWorkspace        = "users_me"          // /api/users/me
 )
 
-// Options tunes the fake. Zero values take the defaults noted, which are
-// Workato's documented values.
-type Options struct {
-	Clock        fakeapi.Clock // default fakeapi.RealClock
-	MinuteWindow time.Duration // default 1m (tests scale it down)
-	PerMinute    int           // requests per MinuteWindow per group; default 60
-	// OmitRetryAfter leaves Retry-After out of 429 answers (the reference
-	// marks the header undocumented; a connector must cope without it).
-	// By default 429s carry it, in whole seconds, at least 1.
-	OmitRetryAfter bool
-	// InviteWindow is how long an email may not be invited again; default
-	// 20m.
-	InviteWindow time.Duration
-	// Latency is how long every authorised call takes (default 0).
-	Latency time.Duration
-}
-
-func (o Options) withDefaults() Options {
-	if o.Clock == nil {
-		o.Clock = fakeapi.RealClock{}
-	}
-	if o.MinuteWindow <= 0 {
-		o.MinuteWindow = time.Minute
-	}
-	if o.PerMinute <= 0 {
-		o.PerMinute = 60
-	}
-	if o.InviteWindow <= 0 {
-		o.InviteWindow = 20 * time.Minute
-	}
-	return o
-}
-
 // Server is the fake. It is safe for concurrent use.
 type Server struct {
 	opts    Options
@@ -120,6 +87,8 @@ type Server struct {
 	invitedAt   map[string]time.Time // lower-cased email → last accepted invitation
 	nextMember  int
 	nextInvite  int
+
+	staged staging
 }
 
 // New returns a Server serving ws. It copies ws, so the caller may keep
@@ -205,7 +174,7 @@ func (s *Server) Handler(dataCenter string) http.Handler {
 		}),
 	)
 	for _, ep := range s.endpoints() {
-		rt.Handle(ep.route, s.guard(dc, ep))
+		rt.Handle(ep.route, s.stage(ep.route, s.guard(dc, ep)))
 	}
 	s.hosts[dc] = rt
 	return rt

@@ -6,13 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/accessgov/baton-connectors/internal/httpx"
 	"github.com/accessgov/baton-connectors/internal/ratelimit"
@@ -76,18 +74,36 @@ func New(h *httpx.Client, baseURL string) *Client {
 	return &Client{http: h, base: strings.TrimRight(baseURL, "/")}
 }
 
-// ListMembers returns every collaborator (the endpoint is not paginated).
-func (c *Client) ListMembers(ctx context.Context) ([]Member, error) {
+// NoTotal is the total of a list answer that carries none.
+const NoTotal = -1
+
+// ListMembers returns collaborators and the answer's "total" (NoTotal if
+// absent). Workato documents no paging here: page 0 sends none (the normal
+// call); page > 0 asks for that page of perPage, for a workspace whose
+// total says the first answer was not all.
+func (c *Client) ListMembers(ctx context.Context, page, perPage int) ([]Member, int, error) {
 	var env struct {
-		Data *[]Member `json:"data"`
+		Data  *[]Member `json:"data"`
+		Total *int      `json:"total"`
 	}
-	if err := c.get(ctx, RouteMembers, GroupCollaborators, "/api/members", nil, &env); err != nil {
-		return nil, err
+	var q url.Values
+	if page > 0 {
+		q = url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(perPage)}}
+	}
+	if err := c.get(ctx, RouteMembers, GroupCollaborators, "/api/members", q, &env); err != nil {
+		return nil, 0, err
 	}
 	if env.Data == nil {
-		return nil, malformed("GET", RouteMembers, errors.New(`response has no "data" list`))
+		return nil, 0, malformed("GET", RouteMembers, errors.New(`response has no "data" list`))
 	}
-	return *env.Data, nil
+	return *env.Data, totalOf(env.Total), nil
+}
+
+func totalOf(t *int) int {
+	if t == nil {
+		return NoTotal
+	}
+	return *t
 }
 
 // GetMember returns one collaborator. The envelope is {"data":{...}}, or a
@@ -108,14 +124,14 @@ func decodeMember(raw json.RawMessage) (*Member, error) {
 	var env struct {
 		Data *Member `json:"data"`
 	}
-	if err := json.Unmarshal(raw, &env); err == nil && env.Data != nil && env.Data.ID != 0 {
+	if err := json.Unmarshal(raw, &env); err == nil && env.Data != nil && !env.Data.ID.IsZero() {
 		return env.Data, nil
 	}
 	var m Member
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, err
 	}
-	if m.ID == 0 {
+	if m.ID.IsZero() {
 		return nil, errors.New("no collaborator in the response")
 	}
 	return &m, nil
@@ -125,13 +141,17 @@ func decodeMember(raw json.RawMessage) (*Member, error) {
 // each environment where they have access.
 func (c *Client) MemberPrivileges(ctx context.Context, id ID) ([]EnvPrivileges, error) {
 	var env struct {
-		Data *[]EnvPrivileges `json:"data"`
+		Data  *[]EnvPrivileges `json:"data"`
+		Total *int             `json:"total"`
 	}
 	if err := c.get(ctx, RouteMemberPrivileges, GroupCollaborators, "/api/members/"+id.String()+"/privileges", nil, &env); err != nil {
 		return nil, err
 	}
 	if env.Data == nil {
 		return nil, malformed("GET", RouteMemberPrivileges, errors.New(`response has no "data" list`))
+	}
+	if env.Total != nil && *env.Total > len(*env.Data) {
+		return nil, malformed("GET", RouteMemberPrivileges, fmt.Errorf("the answer says total %d but holds %d entries (the endpoint is not paged)", *env.Total, len(*env.Data)))
 	}
 	return *env.Data, nil
 }
@@ -147,21 +167,21 @@ func (c *Client) ListRoles(ctx context.Context, page int) ([]Role, error) {
 }
 
 // ListEnvironmentRoles returns one page (1-based) of RBAC 2.0 environment
-// roles and the total.
-func (c *Client) ListEnvironmentRoles(ctx context.Context, page int) ([]NewRole, int, error) {
-	return c.listNewRoles(ctx, RouteEnvironmentRoles, GroupEnvironmentRoles, page)
+// roles and the total (NoTotal if absent).
+func (c *Client) ListEnvironmentRoles(ctx context.Context, page int) ([]RBACRole, int, error) {
+	return c.listRBACRoles(ctx, RouteEnvironmentRoles, GroupEnvironmentRoles, page)
 }
 
 // ListProjectRoles returns one page (1-based) of RBAC 2.0 project roles and
 // the total.
-func (c *Client) ListProjectRoles(ctx context.Context, page int) ([]NewRole, int, error) {
-	return c.listNewRoles(ctx, RouteProjectRoles, GroupProjectRoles, page)
+func (c *Client) ListProjectRoles(ctx context.Context, page int) ([]RBACRole, int, error) {
+	return c.listRBACRoles(ctx, RouteProjectRoles, GroupProjectRoles, page)
 }
 
-func (c *Client) listNewRoles(ctx context.Context, route, group string, page int) ([]NewRole, int, error) {
+func (c *Client) listRBACRoles(ctx context.Context, route, group string, page int) ([]RBACRole, int, error) {
 	var env struct {
-		Data  *[]NewRole `json:"data"`
-		Total int        `json:"total"`
+		Data  *[]RBACRole `json:"data"`
+		Total *int        `json:"total"`
 	}
 	q := url.Values{"page[number]": {strconv.Itoa(page)}, "page[size]": {strconv.Itoa(PageSize)}}
 	if err := c.get(ctx, route, group, route, q, &env); err != nil {
@@ -170,14 +190,14 @@ func (c *Client) listNewRoles(ctx context.Context, route, group string, page int
 	if env.Data == nil {
 		return nil, 0, malformed("GET", route, errors.New(`response has no "data" list`))
 	}
-	return *env.Data, env.Total, nil
+	return *env.Data, totalOf(env.Total), nil
 }
 
 // ListProjectGrants returns one page (1-based) of a project's grants.
 func (c *Client) ListProjectGrants(ctx context.Context, projectID ID, page int) ([]ProjectGrant, int, error) {
 	var env struct {
 		Data  *[]ProjectGrant `json:"data"`
-		Total int             `json:"total"`
+		Total *int            `json:"total"`
 	}
 	q := url.Values{"page[number]": {strconv.Itoa(page)}, "page[size]": {strconv.Itoa(PageSize)}}
 	if err := c.get(ctx, RouteProjectGrants, GroupProjectGrants, "/api/projects/"+projectID.String()+"/project_grants", q, &env); err != nil {
@@ -186,7 +206,7 @@ func (c *Client) ListProjectGrants(ctx context.Context, projectID ID, page int) 
 	if env.Data == nil {
 		return nil, 0, malformed("GET", RouteProjectGrants, errors.New(`response has no "data" list`))
 	}
-	return *env.Data, env.Total, nil
+	return *env.Data, totalOf(env.Total), nil
 }
 
 // ListProjects returns one page (1-based) of projects.
@@ -218,9 +238,14 @@ func (c *Client) UpdateMemberRoles(ctx context.Context, id ID, roles []EnvRole) 
 	if err != nil {
 		return nil, err
 	}
+	// Built from an earlier read: never replayed once Workato may have
+	// acted on it (the caller re-reads and rebuilds instead).
 	var raw json.RawMessage
-	if err := c.send(ctx, http.MethodPut, RouteMember, GroupCollaborators, "/api/members/"+id.String(), body, &raw); err != nil {
+	if err := c.send(httpx.WithNoReplay(ctx), http.MethodPut, RouteMember, GroupCollaborators, "/api/members/"+id.String(), body, &raw); err != nil {
 		return nil, err
+	}
+	if len(raw) == 0 {
+		return nil, nil // an empty 2xx: callers read the collaborator again
 	}
 	m, err := decodeMember(raw)
 	if err != nil {
@@ -245,6 +270,9 @@ func (c *Client) InviteMember(ctx context.Context, name, email string, roles []E
 	if err := c.send(ctx, http.MethodPost, RouteInvitations, GroupCollaborators, "/api/member_invitations", body, &raw); err != nil {
 		return nil, err
 	}
+	if len(raw) == 0 {
+		return &Invitation{Email: email, Name: name, EnvRoles: roles}, nil // an empty 2xx: sent, no ID known
+	}
 	var env struct {
 		Data *Invitation `json:"data"`
 	}
@@ -258,7 +286,11 @@ func (c *Client) InviteMember(ctx context.Context, name, email string, roles []E
 	return &inv, nil
 }
 
-// get reads a JSON object into out.
+// get reads a JSON answer into out. The body is read whole first and
+// decoded here, so every decoding failure (a field of the wrong type, an
+// ID that is an object) is a MalformedError naming the route and the
+// field: code Internal, which ends the run at once instead of being
+// retried.
 func (c *Client) get(ctx context.Context, route, group, path string, q url.Values, out any) error {
 	u := c.base + path
 	if len(q) > 0 {
@@ -266,10 +298,32 @@ func (c *Client) get(ctx context.Context, route, group, path string, q url.Value
 	}
 	ctx = httpx.WithRoute(ctx, route)
 	ctx = httpx.WithLimitKeys(ctx, ratelimit.Key{Class: group})
-	if err := c.http.GetJSON(ctx, u, nil, out); err != nil {
+	var raw json.RawMessage
+	if err := c.http.GetJSON(ctx, u, nil, &raw); err != nil {
 		return explain("GET", route, err)
 	}
+	return decode("GET", route, raw, out)
+}
+
+// decode unmarshals a 2xx body into out, as a MalformedError on failure.
+func decode(method, route string, raw json.RawMessage, out any) error {
+	if r, ok := out.(*json.RawMessage); ok {
+		*r = raw
+		return nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return malformed(method, route, decodeProblem(err))
+	}
 	return nil
+}
+
+// decodeProblem says which field could not be decoded, and why.
+func decodeProblem(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return fmt.Errorf("field %q: cannot read a JSON %s as %s", te.Field, te.Value, te.Type)
+	}
+	return err
 }
 
 // list reads a bare JSON array into out, refusing anything else.
@@ -281,24 +335,19 @@ func (c *Client) list(ctx context.Context, route, group, path string, q url.Valu
 	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '[' {
 		return malformed("GET", route, errors.New("response is not a JSON array"))
 	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return malformed("GET", route, err)
-	}
-	return nil
+	return decode("GET", route, raw, out)
 }
 
-// send makes a write request. Writes are not retried by the transport
-// (they are not idempotent in general); the SDK retries Unavailable.
+// send makes a write request. The transport retries it as its method
+// allows: PUT and DELETE are idempotent and retried on 5xx and lost
+// connections, unless ctx carries httpx.WithNoReplay (a read-modify-write
+// PUT); POST is retried only when the server certainly did not act on it
+// (a refused connection, a 429). An empty 2xx answer (204, or 200 with no
+// body) is success and leaves out untouched.
 func (c *Client) send(ctx context.Context, method, route, group, path string, body []byte, out any) error {
 	ctx = httpx.WithRoute(ctx, route)
 	ctx = httpx.WithLimitKeys(ctx, ratelimit.Key{Class: group})
-	var rd *bytes.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	} else {
-		rd = bytes.NewReader(nil)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -314,80 +363,15 @@ func (c *Client) send(ctx context.Context, method, route, group, path string, bo
 	if out == nil {
 		return nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return malformed(method, route, err)
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxWriteAnswer))
+	if err != nil {
+		return malformed(method, route, fmt.Errorf("reading the answer: %w", err))
 	}
-	return nil
-}
-
-// errorBody is either of Workato's error shapes.
-type errorBody struct {
-	Message string `json:"message"`
-	Errors  []struct {
-		Title string `json:"title"`
-	} `json:"errors"`
-}
-
-// Message returns the error message in a Workato error body, or "".
-func Message(body string) string {
-	var e errorBody
-	if json.Unmarshal([]byte(body), &e) != nil {
-		return ""
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil
 	}
-	if e.Message != "" {
-		return e.Message
-	}
-	var titles []string
-	for _, t := range e.Errors {
-		if t.Title != "" {
-			titles = append(titles, t.Title)
-		}
-	}
-	return strings.Join(titles, "; ")
+	return decode(method, route, raw, out)
 }
 
-// explain adds what to do to 401 and 403 answers; the gRPC code is kept.
-func explain(method, route string, err error) error {
-	var se *httpx.StatusError
-	if !errors.As(err, &se) {
-		return err
-	}
-	switch se.StatusCode {
-	case http.StatusUnauthorized:
-		if se.Msg == "" {
-			se.Msg = "the API token was rejected: check --workato-api-key and --workato-data-center (a token works only in the data center that issued it)"
-		}
-	case http.StatusForbidden:
-		if se.Msg == "" {
-			key := method + " " + route
-			if name, ok := privilegeNames[key]; ok {
-				se.Msg = fmt.Sprintf("the API client's client role lacks the privilege %q (%s): add it under Workspace admin > API clients > Client roles", name, key)
-			} else {
-				se.Msg = fmt.Sprintf("the API client may not call %s: check its client role and environment", key)
-			}
-		}
-	}
-	return err
-}
-
-// MalformedError says a 2xx answer did not have the documented shape. It
-// is never retried and never read as an empty result.
-type MalformedError struct {
-	Method, Route string
-	Err           error
-}
-
-func (e *MalformedError) Error() string {
-	return fmt.Sprintf("%s %s: unexpected response from Workato: %v", e.Method, e.Route, e.Err)
-}
-
-func (e *MalformedError) Unwrap() error { return e.Err }
-
-// GRPCStatus makes the sync fail rather than retry.
-func (e *MalformedError) GRPCStatus() *status.Status {
-	return status.New(codes.Internal, "workato: "+e.Error())
-}
-
-func malformed(method, route string, err error) error {
-	return &MalformedError{Method: method, Route: route, Err: err}
-}
+// maxWriteAnswer bounds the answer to a write that is read.
+const maxWriteAnswer = 1 << 20

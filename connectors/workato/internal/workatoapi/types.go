@@ -3,8 +3,10 @@ package workatoapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"strconv"
+	"reflect"
+	"strings"
 	"time"
 )
 
@@ -27,45 +29,94 @@ const NoAccess = "NoAccess"
 // PageSize is the largest page Workato serves; lists end on a shorter page.
 const PageSize = 100
 
-// ID is a Workato numeric ID. It accepts a JSON number or a string holding
-// one, and prints as decimal.
-type ID int64
+// ID is a Workato ID, kept as the text Workato sent. Collaborator,
+// folder, project and legacy role IDs are numbers; RBAC 2.0 project roles,
+// collaborator groups and grants have opaque string IDs ("pr-AQM9-3rydr",
+// "am-…", "pg-…"), and some samples show those as numbers too. So an ID
+// accepts a JSON number (kept in its decimal form, so the resource IDs of
+// numeric IDs are what they always were) or a JSON string (kept
+// unchanged); null and "" are the zero ID "". It is comparable and prints
+// as itself.
+type ID string
 
-// UnmarshalJSON accepts 123, "123" and null.
+// UnmarshalJSON accepts 123, "123", "pr-AQM9-3rydr" and null. Anything
+// else (an object, an array, a boolean, a fraction) is a
+// *json.UnmarshalTypeError, so the decoder names the field.
 func (id *ID) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*id = 0
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*id = ""
 		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
+	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
-		if s == "" {
-			*id = 0
-			return nil
-		}
-		b = []byte(s)
+		*id = ID(strings.TrimSpace(s))
+		return nil
+	case isInteger(b):
+		*id = ID(b)
+		return nil
 	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil {
-		return fmt.Errorf("id %s is not a number", b)
+	kind := "value"
+	switch {
+	case len(b) == 0:
+	case b[0] == '{':
+		kind = "object"
+	case b[0] == '[':
+		kind = "array"
+	case b[0] == 't' || b[0] == 'f':
+		kind = "bool"
+	default:
+		kind = "number " + string(b)
 	}
-	*id = ID(n)
-	return nil
+	return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeOf(ID(""))}
 }
 
-func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
-
-// ParseID reads an ID from its decimal form, as resource IDs hold it.
-func ParseID(s string) (ID, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("id %q is not a number", s)
+// isInteger reports whether b is a JSON integer ("123", "-4").
+func isInteger(b []byte) bool {
+	if len(b) > 0 && b[0] == '-' {
+		b = b[1:]
 	}
-	return ID(n), nil
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (id ID) String() string { return string(id) }
+
+// IsZero reports whether the ID is absent.
+func (id ID) IsZero() bool { return id == "" }
+
+// ParseID reads an ID from a resource ID. IDs are opaque, so any non-empty
+// text of letters, digits, "-" and "_" is one (nothing that could change
+// the path it is put in).
+func ParseID(s string) (ID, error) {
+	if s == "" {
+		return "", errors.New("empty id")
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_') {
+			return "", fmt.Errorf("id %q holds %q: not a Workato ID", s, c)
+		}
+	}
+	return ID(s), nil
+}
+
+// ParseNumericID reads an ID that Workato documents as a number (a
+// collaborator's).
+func ParseNumericID(s string) (ID, error) {
+	if !isInteger([]byte(s)) {
+		return "", fmt.Errorf("id %q is not a number", s)
+	}
+	return ID(s), nil
 }
 
 // Time is a Workato timestamp ("2020-05-20T11:54:31.706-07:00"); null and
@@ -144,8 +195,9 @@ type Role struct {
 	UpdatedAt   Time       `json:"updated_at"`
 }
 
-// NewRole is an RBAC 2.0 environment or project role.
-type NewRole struct {
+// RBACRole is an RBAC 2.0 environment or project role (GET
+// /api/environment_roles, GET /api/project_roles).
+type RBACRole struct {
 	ID           ID     `json:"id"`
 	Name         string `json:"name"`
 	MembersCount int    `json:"members_count"`
@@ -166,7 +218,7 @@ type ProjectGrant struct {
 
 // Collaborator returns whichever collaborator field the answer used.
 func (g ProjectGrant) Collaborator() ID {
-	if g.MemberID != 0 {
+	if g.MemberID != "" {
 		return g.MemberID
 	}
 	return g.UserID
@@ -180,7 +232,7 @@ type Project struct {
 	FolderID    ID     `json:"folder_id"`
 }
 
-// Folder is one folder; ParentID is 0 for a project's root folder.
+// Folder is one folder; ParentID is "" for a project's root folder.
 type Folder struct {
 	ID        ID     `json:"id"`
 	Name      string `json:"name"`

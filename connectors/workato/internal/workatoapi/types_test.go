@@ -2,6 +2,7 @@ package workatoapi
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -12,26 +13,78 @@ func TestID_UnmarshalJSON(t *testing.T) {
 		name    string
 		in      string
 		want    ID
-		wantErr bool
+		wantErr string // part of the error, "" for none
 	}{
-		{name: "number", in: `123`, want: 123},
-		{name: "string", in: `"123"`, want: 123},
-		{name: "null", in: `null`, want: 0},
-		{name: "empty string", in: `""`, want: 0},
-		{name: "not a number", in: `"abc"`, wantErr: true},
-		{name: "float", in: `1.5`, wantErr: true},
+		{name: "number", in: `123`, want: "123"},
+		{name: "negative number", in: `-4`, want: "-4"},
+		{name: "string holding a number", in: `"123"`, want: "123"},
+		{name: "opaque project role ID", in: `"pr-AQM9-3rydr"`, want: "pr-AQM9-3rydr"},
+		{name: "opaque group ID", in: `"am-WxEKCibh-dTXBtz"`, want: "am-WxEKCibh-dTXBtz"},
+		{name: "null", in: `null`, want: ""},
+		{name: "empty string", in: `""`, want: ""},
+		{name: "object", in: `{"id":1}`, wantErr: "object"},
+		{name: "array", in: `[1]`, wantErr: "array"},
+		{name: "bool", in: `true`, wantErr: "bool"},
+		{name: "fraction", in: `1.5`, wantErr: "1.5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got ID
 			err := json.Unmarshal([]byte(tt.in), &got)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("Unmarshal(%s): got error %v, want error %v", tt.in, err, tt.wantErr)
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("Unmarshal(%s): got error %v, want none", tt.in, err)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("Unmarshal(%s): got error %v, want one mentioning %q", tt.in, err, tt.wantErr)
 			}
 			if got != tt.want {
-				t.Fatalf("Unmarshal(%s): got %d, want %d", tt.in, got, tt.want)
+				t.Fatalf("Unmarshal(%s): got %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestID_FieldNamedInErrors: a wrongly typed ID or field inside a list is
+// reported with the field's path, so the message can name it.
+func TestID_FieldNamedInErrors(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{name: "role id is an object", body: `{"data":[{"id":{"x":1},"name":"r"}]}`, want: `"data.id"`},
+		{name: "email is an object", body: `{"data":[{"id":1,"email":{"x":1}}]}`, want: `"data.email"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var env struct {
+				Data []Member `json:"data"`
+			}
+			err := decode("GET", RouteMembers, json.RawMessage(tt.body), &env)
+			var me *MalformedError
+			if !errors.As(err, &me) {
+				t.Fatalf("decode: got %v, want a *MalformedError", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), RouteMembers) {
+				t.Fatalf("decode: got %q, want it to name %s and the field %s", err, RouteMembers, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseID(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    ID
+		wantErr bool
+	}{
+		{in: "123", want: "123"},
+		{in: "pr-AQM9-3rydr", want: "pr-AQM9-3rydr"},
+		{in: "", wantErr: true},
+		{in: "1/../2", wantErr: true},
+		{in: "a b", wantErr: true},
+	}
+	for _, tt := range tests {
+		got, err := ParseID(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("ParseID(%q): got %q, %v; want %q, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
 	}
 }
 

@@ -1,0 +1,64 @@
+package workatofake
+
+// Options of the fake: its limits and clock, and the staged races and
+// answers (see staging.go).
+
+import (
+	"time"
+
+	"github.com/accessgov/baton-connectors/internal/fakeapi"
+)
+
+// Options tunes the fake. Zero values take the defaults noted, which are
+// Workato's documented values.
+type Options struct {
+	Clock        fakeapi.Clock // default fakeapi.RealClock
+	MinuteWindow time.Duration // default 1m (tests scale it down)
+	PerMinute    int           // requests per MinuteWindow per group; default 60
+	// OmitRetryAfter leaves Retry-After out of 429 answers (the reference
+	// marks the header undocumented; a connector must cope without it).
+	// By default 429s carry it, in whole seconds, at least 1.
+	OmitRetryAfter bool
+	// InviteWindow is how long an email may not be invited again; default
+	// 20m.
+	InviteWindow time.Duration
+	// Latency is how long every authorised call takes (default 0).
+	Latency time.Duration
+
+	// Staging (see staging.go); all off by default.
+
+	// VanishAfterList names members deleted right after GET /api/members
+	// first answers, as if removed mid-sync.
+	VanishAfterList []int
+	// MembersPerPage, if > 0, pages GET /api/members at this size (page,
+	// per_page up to it), although Workato documents no paging there.
+	MembersPerPage int
+	// MembersTotalExtra is added to the "total" of GET /api/members: a
+	// total the list never delivers.
+	MembersTotalExtra int
+	// IgnorePage makes every paged list answer page 1 whatever is asked.
+	IgnorePage bool
+	// RaceOnUpdate stages another administrator's change around a PUT.
+	RaceOnUpdate *RaceOnUpdate
+	// LoseFirstAnswer lists routes (Route constants) whose first request is
+	// applied and then answered by dropping the connection.
+	LoseFirstAnswer []string
+	// EmptyAnswer lists routes whose 2xx answers are an empty 204.
+	EmptyAnswer []string
+}
+
+func (o Options) withDefaults() Options {
+	if o.Clock == nil {
+		o.Clock = fakeapi.RealClock{}
+	}
+	if o.MinuteWindow <= 0 {
+		o.MinuteWindow = time.Minute
+	}
+	if o.PerMinute <= 0 {
+		o.PerMinute = 60
+	}
+	if o.InviteWindow <= 0 {
+		o.InviteWindow = 20 * time.Minute
+	}
+	return o
+}
