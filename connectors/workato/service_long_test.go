@@ -57,12 +57,12 @@ type c1Service struct {
 	cred c1fake.Credential
 }
 
-func newC1(t *testing.T) c1Service {
+func newC1(t *testing.T, opts c1fake.Options) c1Service {
 	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("service mode needs SSL_CERT_FILE, which Go honours only on Linux")
 	}
-	c1 := c1fake.Start(t, c1fake.Options{})
+	c1 := c1fake.Start(t, opts)
 	cred, err := c1.NewCredential("baton-workato")
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +147,7 @@ func (c c1Service) midSyncTask(t *testing.T, e *env, svc *connectortest.Service,
 // at their baseline.
 func TestServiceLong_NeighbourAndGrants(t *testing.T) {
 	e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{})
-	c := newC1(t)
+	c := newC1(t, c1fake.Options{})
 	probes := t.TempDir()
 	svc := c.start(t, e, connectortest.ProbeDirEnv+"="+probes)
 	leaks := &connectortest.LeakCheck{Dir: probes}
@@ -225,18 +225,23 @@ func TestServiceLong_NeighbourAndGrants(t *testing.T) {
 // token endpoint failing when the access token has to be renewed.
 func TestServiceFaults_ConductorOne(t *testing.T) {
 	e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{})
-	c := newC1(t)
+	c := newC1(t, c1fake.Options{TokenLifetime: faultTokenLifetime})
 	svc := c.start(t, e)
 	c.syncOK(t, e, svc, "first sync")
 
 	t.Run("gRPC unavailable", func(t *testing.T) {
-		const n = 8
+		// The runner backs off errCount² seconds after each failed
+		// GetTask (pkg/connectorrunner/runner.go, backoff): three in a row
+		// are 1+4+9 s of ConductorOne being away.
+		const n = 3
 		before := unavailable(c.c1)
 		c.c1.FailRPCs(n)
+		waitFor(t, svc, "the faults spent", func() bool { return unavailable(c.c1)-before >= n })
 		c.syncOK(t, e, svc, "sync after Unavailable")
-		if got := unavailable(c.c1) - before; got < n {
-			t.Errorf("calls answered Unavailable: got %d, want %d (the fault must be spent)", got, n)
+		if got := unavailable(c.c1) - before; got != n {
+			t.Errorf("calls answered Unavailable: got %d, want %d", got, n)
 		}
+		mustContain(t, "stderr", svc.Stderr(), "runner: error getting next task")
 	})
 	t.Run("upload cut off", func(t *testing.T) {
 		fails := c.c1.UploadFailures()
@@ -247,24 +252,62 @@ func TestServiceFaults_ConductorOne(t *testing.T) {
 		}
 	})
 	t.Run("token endpoint failing after startup", func(t *testing.T) {
+		// The fake's tokens live faultTokenLifetime, so the SDK renews one
+		// every few seconds; ExpireTokens also voids the current one on
+		// the server. The next renewals fail 503, which the SDK's token
+		// source turns into Unauthenticated (pkg/ugrpc/
+		// c1_credential_provider.go, Token); the runner logs the failed
+		// GetTask, backs off and tries again, so it recovers.
+		const n = 2
 		before := len(c.c1.TokenAttempts())
 		c.c1.ExpireTokens()
-		c.c1.FailTokens(3)
+		c.c1.FailTokens(n)
+		waitFor(t, svc, "the token faults spent", func() bool { return refused(c.c1.TokenAttempts()[before:]) >= n })
 		c.syncOK(t, e, svc, "sync after token failures")
 		atts := c.c1.TokenAttempts()[before:]
-		failed := 0
-		for _, a := range atts {
-			if a.Status == http.StatusServiceUnavailable {
-				failed++
-			}
+		if got := refused(atts); got != n || atts[len(atts)-1].Status != http.StatusOK {
+			t.Errorf("token attempts after the expiry: got %+v, want %d refused with 503, then tokens issued", atts, n)
 		}
-		if failed != 3 || atts[len(atts)-1].Status != http.StatusOK {
-			t.Errorf("token attempts after the expiry: got %+v, want 3 refused with 503, then one issued", atts)
-		}
-		t.Logf("token endpoint: %d attempts after the expiry, %d refused; the process kept serving", len(atts), failed)
+		mustContain(t, "stderr", svc.Stderr(), "failed to get token: 503")
+		t.Logf("token endpoint: %d attempts after the expiry, %d refused; the process kept serving", len(atts), refused(atts))
 	})
 	if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
 		t.Errorf("429 answers: got %d, want 0", got)
+	}
+}
+
+// faultTokenLifetime is the ConductorOne access-token lifetime of the
+// fault test: the SDK's oauth2 source renews 10 s before expiry, so a
+// 12 s token is renewed about every 2 s and the token endpoint is met
+// mid-run, not only at startup.
+const faultTokenLifetime = 12 * time.Second
+
+// refused counts token attempts answered 503.
+func refused(atts []c1fake.TokenAttempt) int {
+	n := 0
+	for _, a := range atts {
+		if a.Status == http.StatusServiceUnavailable {
+			n++
+		}
+	}
+	return n
+}
+
+// waitFor polls cond for up to 30 s, failing t if it never holds or the
+// connector exits.
+func waitFor(t *testing.T, svc *connectortest.Service, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		select {
+		case <-svc.Done():
+			t.Fatalf("connector exited waiting for %s\nstderr:\n%s", what, tail(svc.Stderr(), 3000))
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: not within 30s\nstderr:\n%s", what, tail(svc.Stderr(), 3000))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -279,15 +322,32 @@ func unavailable(c1 *c1fake.Server) int {
 	return n
 }
 
-// TestService_StopMidSync: SIGINT (which baton-sdk handles) and SIGTERM
-// (which Kubernetes sends, and the SDK does not handle) in the middle of
-// a sync: the process exits promptly and the next start completes a sync
-// task cleanly.
+// stopSignals are the two ways a service-mode connector is stopped, and
+// the exit baton-sdk v0.25.0 gives each: it handles only SIGINT
+// (pkg/connectorrunner/runner.go, connectorRunner.Run: signal.Notify(…,
+// os.Interrupt) cancels the run, and handleContextCancel swallows that,
+// exit 0); SIGTERM, which Kubernetes sends, is not caught, so Go's
+// default action ends the process at once (ExitCode -1: killed by the
+// signal) and the _connector-service child follows when its stdin
+// closes.
+var stopSignals = []struct {
+	sig      syscall.Signal
+	wantExit int
+}{
+	{syscall.SIGINT, 0},
+	{syscall.SIGTERM, -1},
+}
+
+// TestService_StopMidSync: SIGINT and SIGTERM in the middle of a sync:
+// the process exits promptly with the exit the SDK gives the signal, the
+// task is not reported as a success with a wrong upload, and the next
+// start completes a sync task cleanly.
 func TestService_StopMidSync(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	for _, tt := range stopSignals {
+		sig := tt.sig
 		t.Run(sig.String(), func(t *testing.T) {
 			e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{Latency: 100 * time.Millisecond})
-			c := newC1(t)
+			c := newC1(t, c1fake.Options{})
 			svc := c.start(t, e)
 			calls := e.fake.Requests().Total()
 			id := c.c1.Enqueue(c1fake.SyncTask())[0]
@@ -300,10 +360,17 @@ func TestService_StopMidSync(t *testing.T) {
 			if !exited {
 				t.Fatalf("after %s mid-sync the connector still runs after %s", sig, connectortest.ServiceStopTimeout)
 			}
-			_, finished := c.c1.Finished(id)
-			t.Logf("after %s mid-sync: exit code %d in %s; task finished: %v", sig, res.ExitCode, time.Since(sent).Round(time.Millisecond), finished)
-			if finished {
-				t.Errorf("the sync task finished although the process was stopped mid-sync")
+			f, finished := c.c1.Finished(id)
+			t.Logf("after %s mid-sync (%d requests made): exit code %d in %s; task finished: %v %v", sig, e.fake.Requests().Total()-calls, res.ExitCode, time.Since(sent).Round(time.Millisecond), finished, f)
+			if res.ExitCode != tt.wantExit {
+				t.Errorf("exit code after %s: got %d, want %d", sig, res.ExitCode, tt.wantExit)
+			}
+			if finished && f.OK {
+				path, err := c.c1.C1Z(id)
+				if err != nil {
+					t.Fatalf("the stopped sync finished OK without a c1z: %v", err)
+				}
+				e.assertSynced(path, expectOptions{}) // a success must still be exact
 			}
 			svc2 := c.start(t, e)
 			c.syncOK(t, e, svc2, "sync after restart")
@@ -331,7 +398,7 @@ func TestService_MalformedCredentials(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{})
-			c := newC1(t)
+			c := newC1(t, c1fake.Options{})
 			svc := connectortest.StartService(t, marker, c.c1, tt.bad(c.cred), nil, e.serviceArgs()...)
 			res, exited := svc.Wait(30 * time.Second)
 			if !exited {

@@ -139,10 +139,10 @@ type c1Service struct {
 	cred c1fake.Credential
 }
 
-func newC1(t *testing.T) c1Service {
+func newC1(t *testing.T, opts c1fake.Options) c1Service {
 	t.Helper()
 	needLinux(t)
-	c1 := c1fake.Start(t, c1fake.Options{})
+	c1 := c1fake.Start(t, opts)
 	cred, err := c1.NewCredential("baton-xero")
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +208,7 @@ func checkChain(t *testing.T, rot *rotations, first string) string {
 func TestServiceLong_TokensRotate(t *testing.T) {
 	e, rot := newRotatingEnv(t, xerofake.Demo(), xerofake.Options{AccessTTL: longAccessTTL})
 	rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
-	c := newC1(t)
+	c := newC1(t, c1fake.Options{})
 	probes := t.TempDir()
 	svc := c.start(t, []string{connectortest.ProbeDirEnv + "=" + probes}, e.serviceArgs(rt)...)
 	leaks := &connectortest.LeakCheck{Dir: probes}
@@ -282,17 +282,23 @@ func TestServiceLong_TokensRotate(t *testing.T) {
 func TestServiceFaults_ConductorOne(t *testing.T) {
 	e := newEnv(t, xerofake.Demo(), xerofake.Options{})
 	rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
-	c := newC1(t)
+	c := newC1(t, c1fake.Options{TokenLifetime: faultTokenLifetime})
 	svc := c.start(t, nil, e.serviceArgs(rt)...)
 	c.syncOK(t, e, svc, "first sync")
 
 	t.Run("gRPC unavailable", func(t *testing.T) {
-		const n = 8
+		// The runner backs off errCount² seconds after each failed
+		// GetTask (pkg/connectorrunner/runner.go, backoff): three in a row
+		// are 1+4+9 s of ConductorOne being away.
+		const n = 3
+		before := unavailable(c.c1)
 		c.c1.FailRPCs(n)
+		waitFor(t, svc, "the faults spent", func() bool { return unavailable(c.c1)-before >= n })
 		c.syncOK(t, e, svc, "sync after Unavailable")
-		if got := c.c1.Calls("GetTask", codes.Unavailable) + c.c1.Calls("Heartbeat", codes.Unavailable) + c.c1.Calls("FinishTask", codes.Unavailable) + c.c1.Calls("UploadAsset", codes.Unavailable); got < n {
-			t.Errorf("calls answered Unavailable: got %d, want %d (the fault must be spent)", got, n)
+		if got := unavailable(c.c1) - before; got != n {
+			t.Errorf("calls answered Unavailable: got %d, want %d", got, n)
 		}
+		mustContain(t, "stderr", svc.Stderr(), "runner: error getting next task")
 	})
 	t.Run("upload cut off", func(t *testing.T) {
 		fails := c.c1.UploadFailures()
@@ -303,51 +309,118 @@ func TestServiceFaults_ConductorOne(t *testing.T) {
 		}
 	})
 	t.Run("token endpoint failing after startup", func(t *testing.T) {
-		tokensBefore := len(c.c1.TokenAttempts())
+		// The fake's tokens live faultTokenLifetime, so the SDK renews one
+		// every few seconds; ExpireTokens also voids the current one on
+		// the server. The next renewals fail 503, which the SDK's token
+		// source turns into Unauthenticated (pkg/ugrpc/
+		// c1_credential_provider.go, Token); the runner logs the failed
+		// GetTask, backs off and tries again, so it recovers.
+		const n = 2
+		before := len(c.c1.TokenAttempts())
 		c.c1.ExpireTokens()
-		c.c1.FailTokens(3)
+		c.c1.FailTokens(n)
+		waitFor(t, svc, "the token faults spent", func() bool { return refused(c.c1.TokenAttempts()[before:]) >= n })
 		c.syncOK(t, e, svc, "sync after token failures")
-		atts := c.c1.TokenAttempts()[tokensBefore:]
-		failed := 0
-		for _, a := range atts {
-			if a.Status == http.StatusServiceUnavailable {
-				failed++
-			}
+		atts := c.c1.TokenAttempts()[before:]
+		if got := refused(atts); got != n || atts[len(atts)-1].Status != http.StatusOK {
+			t.Errorf("token attempts after the expiry: got %+v, want %d refused with 503, then tokens issued", atts, n)
 		}
-		if failed != 3 || atts[len(atts)-1].Status != http.StatusOK {
-			t.Errorf("token attempts after the expiry: got %+v, want 3 refused with 503, then one issued", atts)
-		}
-		t.Logf("token endpoint: %d attempts after the expiry, %d refused; the process kept serving", len(atts), failed)
+		mustContain(t, "stderr", svc.Stderr(), "failed to get token: 503")
+		t.Logf("token endpoint: %d attempts after the expiry, %d refused; the process kept serving", len(atts), refused(atts))
 	})
 	if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
 		t.Errorf("429 answers: got %d, want 0", got)
 	}
 }
 
-// TestService_StopMidSync: SIGINT (which baton-sdk handles) and SIGTERM
-// (which Kubernetes sends, and the SDK does not handle) in the middle of
-// a sync: the process exits promptly, the token store parses and holds a
-// refresh token of the chain, and the next start completes a sync task
-// from that store.
+// faultTokenLifetime is the ConductorOne access-token lifetime of the
+// fault test: the SDK's oauth2 source renews 10 s before expiry, so a
+// 12 s token is renewed about every 2 s and the token endpoint is met
+// mid-run, not only at startup.
+const faultTokenLifetime = 12 * time.Second
+
+// refused counts token attempts answered 503.
+func refused(atts []c1fake.TokenAttempt) int {
+	n := 0
+	for _, a := range atts {
+		if a.Status == http.StatusServiceUnavailable {
+			n++
+		}
+	}
+	return n
+}
+
+// waitFor polls cond for up to 30 s, failing t if it never holds or the
+// connector exits.
+func waitFor(t *testing.T, svc *connectortest.Service, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		select {
+		case <-svc.Done():
+			t.Fatalf("connector exited waiting for %s\nstderr:\n%s", what, tail(svc.Stderr(), 3000))
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: not within 30s\nstderr:\n%s", what, tail(svc.Stderr(), 3000))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// unavailable counts the calls c1 answered Unavailable, of any method.
+func unavailable(c1 *c1fake.Server) int {
+	n := 0
+	for _, r := range c1.RPCs() {
+		if r.Code == codes.Unavailable {
+			n++
+		}
+	}
+	return n
+}
+
+// stopSignals are the two ways a service-mode connector is stopped, and
+// the exit baton-sdk v0.25.0 gives each: it handles only SIGINT
+// (pkg/connectorrunner/runner.go, connectorRunner.Run: signal.Notify(…,
+// os.Interrupt) cancels the run, and handleContextCancel swallows that,
+// exit 0); SIGTERM, which Kubernetes sends, is not caught, so Go's
+// default action ends the process at once (ExitCode -1: killed by the
+// signal) and the _connector-service child follows when its stdin
+// closes.
+var stopSignals = []struct {
+	sig      syscall.Signal
+	wantExit int
+}{
+	{syscall.SIGINT, 0},
+	{syscall.SIGTERM, -1},
+}
+
+// TestService_StopMidSync: SIGINT and SIGTERM in the middle of a sync:
+// the process exits promptly with the exit the SDK gives the signal, the
+// task is not reported as a success with a wrong upload, the token store
+// parses and holds a refresh token of the chain, and the next start
+// completes a sync task from that store.
 func TestService_StopMidSync(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	for _, tt := range stopSignals {
+		sig := tt.sig
 		t.Run(sig.String(), func(t *testing.T) {
 			// Latency makes a sync last seconds; a short token life makes
 			// the connector renew (and rotate) during it.
-			e, rot := newRotatingEnv(t, xerofake.Demo(), xerofake.Options{Latency: 150 * time.Millisecond, AccessTTL: longAccessTTL})
+			e, rot := newRotatingEnv(t, xerofake.Demo(), xerofake.Options{Latency: 300 * time.Millisecond, AccessTTL: longAccessTTL})
 			rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
-			c := newC1(t)
+			c := newC1(t, c1fake.Options{})
 			svc := c.start(t, nil, e.serviceArgs(rt)...)
 			c.syncOK(t, e, svc, "first sync")
+			perSync := e.fake.Requests().Total()
 
 			calls := e.fake.Requests().Total()
 			id := c.c1.Enqueue(c1fake.SyncTask())[0]
 			deadline := time.Now().Add(30 * time.Second)
-			for e.fake.Requests().Total() < calls+3 {
+			for e.fake.Requests().Total() < calls+2 {
 				if time.Now().After(deadline) {
 					t.Fatalf("the second sync made no requests to Xero within 30s\nstderr:\n%s", tail(svc.Stderr(), 3000))
 				}
-				time.Sleep(20 * time.Millisecond)
+				time.Sleep(10 * time.Millisecond)
 			}
 			if err := svc.Signal(sig); err != nil {
 				t.Fatal(err)
@@ -357,10 +430,17 @@ func TestService_StopMidSync(t *testing.T) {
 			if !exited {
 				t.Fatalf("after %s mid-sync the connector still runs after %s", sig, connectortest.ServiceStopTimeout)
 			}
-			_, finished := c.c1.Finished(id)
-			t.Logf("after %s mid-sync: exit code %d in %s; task finished: %v", sig, res.ExitCode, time.Since(sent).Round(time.Millisecond), finished)
-			if finished {
-				t.Logf("the sync finished before the signal took effect; the stop was not mid-sync")
+			f, finished := c.c1.Finished(id)
+			t.Logf("after %s mid-sync (%d of a sync's %d requests made): exit code %d in %s; task finished: %v %v", sig, e.fake.Requests().Total()-calls, perSync, res.ExitCode, time.Since(sent).Round(time.Millisecond), finished, f)
+			if res.ExitCode != tt.wantExit {
+				t.Errorf("exit code after %s: got %d, want %d", sig, res.ExitCode, tt.wantExit)
+			}
+			if finished && f.OK {
+				path, err := c.c1.C1Z(id)
+				if err != nil {
+					t.Fatalf("the stopped sync finished OK without a c1z: %v", err)
+				}
+				e.assertSynced(path, organisations(e.ds)) // a success must still be exact
 			}
 
 			stored := readStore(t, e)
@@ -407,7 +487,7 @@ func TestService_MalformedCredentials(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, xerofake.Demo(), xerofake.Options{})
-			c := newC1(t)
+			c := newC1(t, c1fake.Options{})
 			rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
 			svc := connectortest.StartService(t, marker, c.c1, tt.bad(c.cred), nil, e.serviceArgs(rt)...)
 			res, exited := svc.Wait(30 * time.Second)
