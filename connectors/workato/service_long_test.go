@@ -278,9 +278,9 @@ func TestServiceFaults_ConductorOne(t *testing.T) {
 
 // faultTokenLifetime is the ConductorOne access-token lifetime of the
 // fault test: the SDK's oauth2 source renews 10 s before expiry, so a
-// 12 s token is renewed about every 2 s and the token endpoint is met
+// 11 s token is renewed about every second and the token endpoint is met
 // mid-run, not only at startup.
-const faultTokenLifetime = 12 * time.Second
+const faultTokenLifetime = 11 * time.Second
 
 // refused counts token attempts answered 503.
 func refused(atts []c1fake.TokenAttempt) int {
@@ -364,6 +364,9 @@ func TestService_StopMidSync(t *testing.T) {
 			t.Logf("after %s mid-sync (%d requests made): exit code %d in %s; task finished: %v %v", sig, e.fake.Requests().Total()-calls, res.ExitCode, time.Since(sent).Round(time.Millisecond), finished, f)
 			if res.ExitCode != tt.wantExit {
 				t.Errorf("exit code after %s: got %d, want %d", sig, res.ExitCode, tt.wantExit)
+			}
+			if !svc.GroupGone(5 * time.Second) {
+				t.Errorf("after %s: processes of the connector's group (the SDK's child) still run 5s after it exited", sig)
 			}
 			if finished && f.OK {
 				path, err := c.c1.C1Z(id)
