@@ -241,6 +241,9 @@ func TestServiceLong_TokensRotate(t *testing.T) {
 		e.onRequest(nil)
 		after, _ := rot.snapshot()
 		t.Logf("sync %d: %s, %d refreshes", i, time.Since(t0).Round(time.Millisecond), len(after)-len(before))
+		if i%4 == 2 && len(after) == len(before) {
+			t.Errorf("sync %d: the access token expired mid-sync but the sync renewed none", i)
+		}
 		leaks.Check(t, i)
 	}
 	presented, _ := rot.snapshot()
