@@ -1,0 +1,519 @@
+package xero_test
+
+// service_long_test.go: service mode over time and under faults: one
+// process through many sync tasks with Xero tokens expiring and rotating,
+// goroutines and heap back to baseline after each; ConductorOne's gRPC,
+// uploads and token endpoint failing mid-run; a stop mid-sync by SIGINT
+// and SIGTERM; malformed ConductorOne credentials.
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
+	"github.com/accessgov/baton-connectors/internal/c1fake"
+	"github.com/accessgov/baton-connectors/internal/connectortest"
+)
+
+// In the connector process (the test binary run as baton-xero, and the
+// SDK's _connector-service child) start the goroutine and heap probe
+// when the long-run test asks for it.
+func init() {
+	if os.Getenv(marker) == "1" {
+		connectortest.ServeProbe()
+	}
+}
+
+// longRunSyncs is how many sync tasks the long run hands one process.
+const longRunSyncs = 20
+
+// longAccessTTL is the fake's access-token lifetime in the long run: the
+// connector renews a token 60 s before its expiry, so a token of 62 s is
+// fresh for 2 s and is renewed (rotating the refresh token) about once a
+// sync, sometimes between syncs, sometimes in the middle of one.
+const longAccessTTL = 62 * time.Second
+
+// rotations records the refresh-token chain as the fake's token endpoint
+// saw it: each refresh_token grant's presented token and the new one it
+// answered.
+type rotations struct {
+	mu        sync.Mutex
+	presented []string
+	issued    []string
+}
+
+func (r *rotations) snapshot() (presented, issued []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.presented...), append([]string(nil), r.issued...)
+}
+
+// wrap records refresh_token grants passing through to h.
+func (r *rotations) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodPost || !strings.HasSuffix(req.URL.Path, "/connect/token") {
+			h.ServeHTTP(w, req)
+			return
+		}
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		form, _ := url.ParseQuery(string(body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if form.Get("grant_type") == "refresh_token" && rec.Code == http.StatusOK {
+			var tok struct {
+				RefreshToken string `json:"refresh_token"`
+			}
+			if json.Unmarshal(rec.Body.Bytes(), &tok) == nil {
+				r.mu.Lock()
+				r.presented = append(r.presented, form.Get("refresh_token"))
+				r.issued = append(r.issued, tok.RefreshToken)
+				r.mu.Unlock()
+			}
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+// newRotatingEnv is newEnv with the token endpoint's rotations recorded.
+func newRotatingEnv(t *testing.T, ds xerofake.Dataset, opts xerofake.Options) (*env, *rotations) {
+	t.Helper()
+	rot := &rotations{}
+	e := &env{t: t, ds: ds, fake: xerofake.New(ds, opts), dir: t.TempDir()}
+	h, counts := connectortest.CountStatuses(rot.wrap(e.fake), func(r *http.Request) {
+		e.mu.Lock()
+		hook := e.before
+		e.mu.Unlock()
+		if hook != nil {
+			hook(r)
+		}
+	})
+	e.status = counts
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	e.url = srv.URL
+	return e, rot
+}
+
+// storeArgs are serviceArgs without --refresh-token: a restart runs from
+// the token store alone.
+func (e *env) storeArgs() []string {
+	var out []string
+	args := e.serviceArgs("")
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--refresh-token" {
+			i++
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
+// c1Service is one fake ConductorOne with a credential the tests reuse
+// across connector restarts.
+type c1Service struct {
+	c1   *c1fake.Server
+	cred c1fake.Credential
+}
+
+func newC1(t *testing.T, opts c1fake.Options) c1Service {
+	t.Helper()
+	needLinux(t)
+	c1 := c1fake.Start(t, opts)
+	cred, err := c1.NewCredential("baton-xero")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c1Service{c1: c1, cred: cred}
+}
+
+func (c c1Service) start(t *testing.T, env []string, args ...string) *connectortest.Service {
+	t.Helper()
+	return connectortest.StartService(t, marker, c.c1, c.cred, append([]string{"BATON_DISABLE_HTTP_CACHE=true"}, env...), args...)
+}
+
+// syncOK runs one sync task, wants it finished OK, and checks the upload
+// is exactly the fake's data.
+func (c c1Service) syncOK(t *testing.T, e *env, svc *connectortest.Service, what string) string {
+	t.Helper()
+	id := c.c1.Enqueue(c1fake.SyncTask())[0]
+	f := svc.WaitFinished(t, c.c1, id, serviceTaskTimeout)
+	if !f.OK {
+		t.Fatalf("%s: sync task: got %s, want success\nstderr:\n%s", what, f, tail(svc.Stderr(), 4000))
+	}
+	path, err := c.c1.C1Z(id)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	e.assertSynced(path, organisations(e.ds))
+	return path
+}
+
+// readStore parses the token store and returns its refresh token; it
+// fails t if the store is missing, not JSON or holds no refresh token.
+func readStore(t *testing.T, e *env) string {
+	t.Helper()
+	rt := storedRefreshToken(t, e)
+	if rt == "" {
+		t.Fatal("token store holds no refresh token")
+	}
+	return rt
+}
+
+// checkChain fails t unless every refresh presented the token the one
+// before it issued (starting from first), and returns the newest.
+func checkChain(t *testing.T, rot *rotations, first string) string {
+	t.Helper()
+	presented, issued := rot.snapshot()
+	want := first
+	for i, p := range presented {
+		if p != want {
+			t.Fatalf("refresh %d presented a token other than the newest issued (rotation %d of %d): the chain is broken", i+1, i, len(presented))
+		}
+		want = issued[i]
+	}
+	return want
+}
+
+// TestServiceLong_TokensRotate: one process runs 20 sync tasks in a row
+// while Xero access tokens expire between syncs (client side, by their
+// short life, and server side, by ExpireAccessTokens) and during them;
+// the refresh token rotates on every renewal. Every upload is exact, no
+// 429, goroutines and heap stay at their baseline, and at the end the
+// token store holds the newest refresh token; a restart without
+// --refresh-token continues from it.
+func TestServiceLong_TokensRotate(t *testing.T) {
+	e, rot := newRotatingEnv(t, xerofake.Demo(), xerofake.Options{AccessTTL: longAccessTTL})
+	rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
+	c := newC1(t, c1fake.Options{})
+	probes := t.TempDir()
+	svc := c.start(t, []string{connectortest.ProbeDirEnv + "=" + probes}, e.serviceArgs(rt)...)
+	leaks := &connectortest.LeakCheck{Dir: probes}
+
+	start := time.Now()
+	var midSyncExpiries atomic.Int32
+	for i := 1; i <= longRunSyncs; i++ {
+		switch {
+		case i%4 == 0: // between syncs, server side
+			e.fake.ExpireAccessTokens()
+		case i%4 == 2: // during the sync, after its second request
+			var mu sync.Mutex
+			seen := 0
+			e.onRequest(func(r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/connect/token") {
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				seen++
+				if seen == 2 {
+					e.fake.ExpireAccessTokens()
+					midSyncExpiries.Add(1)
+				}
+			})
+		}
+		before, _ := rot.snapshot()
+		t0 := time.Now()
+		c.syncOK(t, e, svc, "sync "+strconv.Itoa(i))
+		e.onRequest(nil)
+		after, _ := rot.snapshot()
+		t.Logf("sync %d: %s, %d refreshes", i, time.Since(t0).Round(time.Millisecond), len(after)-len(before))
+		if i%4 == 2 && len(after) == len(before) {
+			t.Errorf("sync %d: the access token expired mid-sync but the sync renewed none", i)
+		}
+		leaks.Check(t, i)
+	}
+	presented, _ := rot.snapshot()
+	t.Logf("%d syncs in %s: %d refresh-token rotations, %d access tokens expired mid-sync, %d answers 401", longRunSyncs, time.Since(start).Round(time.Millisecond), len(presented), midSyncExpiries.Load(), e.status.Get(http.StatusUnauthorized))
+	if len(presented) < longRunSyncs/2 {
+		t.Errorf("refresh-token rotations: got %d, want at least %d (tokens expired between and during syncs)", len(presented), longRunSyncs/2)
+	}
+	if midSyncExpiries.Load() < longRunSyncs/4 {
+		t.Errorf("access tokens expired mid-sync: got %d, want %d (the hook must fire in every fourth sync)", midSyncExpiries.Load(), longRunSyncs/4)
+	}
+	if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
+		t.Errorf("429 answers: got %d, want 0", got)
+	}
+	newest := checkChain(t, rot, rt)
+	svc.Stop()
+	if got := readStore(t, e); got != newest {
+		t.Fatalf("token store after %d syncs: got a refresh token other than the newest issued", longRunSyncs)
+	}
+
+	// Restart from the store alone; a server-side expiry makes the first
+	// call renew, so the restart proves the stored token still works.
+	e.fake.ExpireAccessTokens()
+	svc2 := c.start(t, nil, e.storeArgs()...)
+	c.syncOK(t, e, svc2, "sync after restart")
+	svc2.Stop()
+	newest2 := checkChain(t, rot, rt)
+	if p, _ := rot.snapshot(); len(p) == len(presented) {
+		t.Fatal("the restarted process renewed no token: the restart did not exercise the stored refresh token")
+	}
+	if got := readStore(t, e); got != newest2 {
+		t.Fatal("token store after the restart: got a refresh token other than the newest issued")
+	}
+}
+
+// TestServiceFaults_ConductorOne: one process meets ConductorOne's faults
+// in turn: gRPC unavailable for a while (it waits and the next task
+// succeeds), an upload cut off (retried, the upload still exact), and the
+// token endpoint failing when the access token has to be renewed.
+func TestServiceFaults_ConductorOne(t *testing.T) {
+	e := newEnv(t, xerofake.Demo(), xerofake.Options{})
+	rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
+	c := newC1(t, c1fake.Options{TokenLifetime: faultTokenLifetime})
+	svc := c.start(t, nil, e.serviceArgs(rt)...)
+	c.syncOK(t, e, svc, "first sync")
+
+	t.Run("gRPC unavailable", func(t *testing.T) {
+		// The runner backs off errCount² seconds after each failed
+		// GetTask (pkg/connectorrunner/runner.go, backoff): three in a row
+		// are 1+4+9 s of ConductorOne being away.
+		const n = 3
+		before := unavailable(c.c1)
+		c.c1.FailRPCs(n)
+		waitFor(t, svc, "the faults spent", func() bool { return unavailable(c.c1)-before >= n })
+		c.syncOK(t, e, svc, "sync after Unavailable")
+		if got := unavailable(c.c1) - before; got != n {
+			t.Errorf("calls answered Unavailable: got %d, want %d", got, n)
+		}
+		mustContain(t, "stderr", svc.Stderr(), "runner: error getting next task")
+	})
+	t.Run("upload cut off", func(t *testing.T) {
+		fails := c.c1.UploadFailures()
+		c.c1.CutNextUpload()
+		c.syncOK(t, e, svc, "sync with a cut upload")
+		if got := c.c1.UploadFailures() - fails; got != 1 {
+			t.Errorf("uploads lost: got %d, want 1 (the cut must happen, once)", got)
+		}
+	})
+	t.Run("token endpoint failing after startup", func(t *testing.T) {
+		// The fake's tokens live faultTokenLifetime, so the SDK renews one
+		// every few seconds; ExpireTokens also voids the current one on
+		// the server. The next renewals fail 503, which the SDK's token
+		// source turns into Unauthenticated (pkg/ugrpc/
+		// c1_credential_provider.go, Token); the runner logs the failed
+		// GetTask, backs off and tries again, so it recovers.
+		const n = 2
+		before := len(c.c1.TokenAttempts())
+		c.c1.ExpireTokens()
+		c.c1.FailTokens(n)
+		waitFor(t, svc, "the token faults spent", func() bool { return refused(c.c1.TokenAttempts()[before:]) >= n })
+		c.syncOK(t, e, svc, "sync after token failures")
+		atts := c.c1.TokenAttempts()[before:]
+		if got := refused(atts); got != n || atts[len(atts)-1].Status != http.StatusOK {
+			t.Errorf("token attempts after the expiry: got %+v, want %d refused with 503, then tokens issued", atts, n)
+		}
+		mustContain(t, "stderr", svc.Stderr(), "failed to get token: 503")
+		t.Logf("token endpoint: %d attempts after the expiry, %d refused; the process kept serving", len(atts), refused(atts))
+	})
+	if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
+		t.Errorf("429 answers: got %d, want 0", got)
+	}
+}
+
+// faultTokenLifetime is the ConductorOne access-token lifetime of the
+// fault test: the SDK's oauth2 source renews 10 s before expiry, so a
+// 11 s token is renewed about every second and the token endpoint is met
+// mid-run, not only at startup.
+const faultTokenLifetime = 11 * time.Second
+
+// refused counts token attempts answered 503.
+func refused(atts []c1fake.TokenAttempt) int {
+	n := 0
+	for _, a := range atts {
+		if a.Status == http.StatusServiceUnavailable {
+			n++
+		}
+	}
+	return n
+}
+
+// waitFor polls cond for up to 30 s, failing t if it never holds or the
+// connector exits.
+func waitFor(t *testing.T, svc *connectortest.Service, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		select {
+		case <-svc.Done():
+			t.Fatalf("connector exited waiting for %s\nstderr:\n%s", what, tail(svc.Stderr(), 3000))
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: not within 30s\nstderr:\n%s", what, tail(svc.Stderr(), 3000))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// unavailable counts the calls c1 answered Unavailable, of any method.
+func unavailable(c1 *c1fake.Server) int {
+	n := 0
+	for _, r := range c1.RPCs() {
+		if r.Code == codes.Unavailable {
+			n++
+		}
+	}
+	return n
+}
+
+// stopSignals are the two ways a service-mode connector is stopped, and
+// the exit baton-sdk v0.25.0 gives each: it handles only SIGINT
+// (pkg/connectorrunner/runner.go, connectorRunner.Run: signal.Notify(…,
+// os.Interrupt) cancels the run, and handleContextCancel swallows that,
+// exit 0); SIGTERM, which Kubernetes sends, is not caught, so Go's
+// default action ends the process at once (ExitCode -1: killed by the
+// signal) and the _connector-service child follows when its stdin
+// closes.
+var stopSignals = []struct {
+	sig      syscall.Signal
+	wantExit int
+}{
+	{syscall.SIGINT, 0},
+	{syscall.SIGTERM, -1},
+}
+
+// TestService_StopMidSync: SIGINT and SIGTERM in the middle of a sync:
+// the process exits promptly with the exit the SDK gives the signal, the
+// task is not reported as a success with a wrong upload, the token store
+// parses and holds a refresh token of the chain, and the next start
+// completes a sync task from that store.
+func TestService_StopMidSync(t *testing.T) {
+	for _, tt := range stopSignals {
+		sig := tt.sig
+		t.Run(sig.String(), func(t *testing.T) {
+			// Latency makes a sync last seconds; a short token life makes
+			// the connector renew (and rotate) during it.
+			e, rot := newRotatingEnv(t, xerofake.Demo(), xerofake.Options{Latency: 300 * time.Millisecond, AccessTTL: longAccessTTL})
+			rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
+			c := newC1(t, c1fake.Options{})
+			svc := c.start(t, nil, e.serviceArgs(rt)...)
+			c.syncOK(t, e, svc, "first sync")
+			perSync := e.fake.Requests().Total()
+
+			calls := e.fake.Requests().Total()
+			id := c.c1.Enqueue(c1fake.SyncTask())[0]
+			deadline := time.Now().Add(30 * time.Second)
+			for e.fake.Requests().Total() < calls+2 {
+				if time.Now().After(deadline) {
+					t.Fatalf("the second sync made no requests to Xero within 30s\nstderr:\n%s", tail(svc.Stderr(), 3000))
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if err := svc.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			sent := time.Now()
+			res, exited := svc.Wait(connectortest.ServiceStopTimeout)
+			if !exited {
+				t.Fatalf("after %s mid-sync the connector still runs after %s", sig, connectortest.ServiceStopTimeout)
+			}
+			f, finished := c.c1.Finished(id)
+			t.Logf("after %s mid-sync (%d of a sync's %d requests made): exit code %d in %s; task finished: %v %v", sig, e.fake.Requests().Total()-calls, perSync, res.ExitCode, time.Since(sent).Round(time.Millisecond), finished, f)
+			if res.ExitCode != tt.wantExit {
+				t.Errorf("exit code after %s: got %d, want %d", sig, res.ExitCode, tt.wantExit)
+			}
+			if !svc.GroupGone(5 * time.Second) {
+				t.Errorf("after %s: processes of the connector's group (the SDK's child) still run 5s after it exited", sig)
+			}
+			if finished && f.OK {
+				path, err := c.c1.C1Z(id)
+				if err != nil {
+					t.Fatalf("the stopped sync finished OK without a c1z: %v", err)
+				}
+				e.assertSynced(path, organisations(e.ds)) // a success must still be exact
+			}
+
+			stored := readStore(t, e)
+			presented, issued := rot.snapshot()
+			newest := checkChain(t, rot, rt)
+			// The store holds the newest token, or (if the process died
+			// between Xero's answer and the write) the one before it,
+			// which Xero still honours for its grace period.
+			prev := rt
+			if len(issued) > 1 {
+				prev = issued[len(issued)-2]
+			} else if len(issued) == 0 {
+				prev = ""
+			}
+			if stored != newest && stored != prev {
+				t.Fatalf("token store after %s: holds a token that is neither the newest nor the one before it (%d rotations)", sig, len(presented))
+			}
+
+			e.fake.ExpireAccessTokens()
+			svc2 := c.start(t, nil, e.storeArgs()...)
+			c.syncOK(t, e, svc2, "sync after restart")
+			svc2.Stop()
+		})
+	}
+}
+
+// TestService_MalformedCredentials: a client ID without "@" or a client
+// secret not of the form <a>:<b>:v1:<jwk> ends the connector within
+// seconds, non-zero, saying which credential is wrong; no token request
+// is made.
+func TestService_MalformedCredentials(t *testing.T) {
+	tests := []struct {
+		name string
+		bad  func(c1fake.Credential) c1fake.Credential
+		want []string
+	}{
+		{"client ID without @", func(c c1fake.Credential) c1fake.Credential {
+			return c1fake.Credential{ClientID: strings.ReplaceAll(c.ClientID, "@", "-"), Secret: c.Secret}
+		}, []string{"error creating connector runner", "invalid client id"}},
+		{"client secret not v1", func(c c1fake.Credential) c1fake.Credential {
+			return c1fake.Credential{ClientID: c.ClientID, Secret: strings.Replace(c.Secret, ":v1:", ":v9:", 1)}
+		}, []string{"error creating connector runner", "invalid client secret"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, xerofake.Demo(), xerofake.Options{})
+			c := newC1(t, c1fake.Options{})
+			rt := e.fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
+			svc := connectortest.StartService(t, marker, c.c1, tt.bad(c.cred), nil, e.serviceArgs(rt)...)
+			res, exited := svc.Wait(30 * time.Second)
+			if !exited {
+				t.Fatalf("connector still runs after 30s\nstderr:\n%s", tail(svc.Stderr(), 3000))
+			}
+			if res.ExitCode == 0 {
+				t.Fatalf("exit code: got 0, want non-zero")
+			}
+			mustContain(t, "stderr", res.Stderr, tt.want...)
+			if res.Duration > 15*time.Second {
+				t.Errorf("took %s to fail, want seconds", res.Duration)
+			}
+			if n := len(c.c1.Hellos()); n != 0 {
+				t.Errorf("hellos: got %d, want 0", n)
+			}
+			if n := len(c.c1.TokenAttempts()); n != 0 {
+				t.Errorf("token requests: got %d, want 0 (a malformed credential is refused before any)", n)
+			}
+			t.Logf("exit %d after %s; stderr ends:\n%s", res.ExitCode, res.Duration.Round(time.Millisecond), tail(res.Stderr, 1000))
+		})
+	}
+}
