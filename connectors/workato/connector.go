@@ -17,12 +17,11 @@ import (
 	"github.com/grpc-ecosystem/go-grpc-middleware/logging/zap/ctxzap"
 	"go.uber.org/zap"
 	"golang.org/x/oauth2"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/accessgov/baton-connectors/connectors/workato/config"
 	"github.com/accessgov/baton-connectors/connectors/workato/internal/workatoapi"
 	"github.com/accessgov/baton-connectors/internal/baseurl"
+	"github.com/accessgov/baton-connectors/internal/connector"
 	"github.com/accessgov/baton-connectors/internal/creds"
 	"github.com/accessgov/baton-connectors/internal/httpx"
 	"github.com/accessgov/baton-connectors/internal/ratelimit"
@@ -66,13 +65,7 @@ var _ connectorbuilder.ConnectorBuilderV2 = (*Connector)(nil)
 // NewConnector returns the constructor baton-sdk calls with the parsed
 // configuration. version goes into the User-Agent.
 func NewConnector(version string) cli.NewConnector[*config.Workato] {
-	return func(ctx context.Context, cfg *config.Workato, _ *cli.ConnectorOpts) (connectorbuilder.ConnectorBuilderV2, []connectorbuilder.Opt, error) {
-		c, err := New(ctx, cfg, version)
-		if err != nil {
-			return nil, nil, err
-		}
-		return c, nil, nil
-	}
+	return connector.Constructor(version, New)
 }
 
 // Settings is the checked configuration.
@@ -126,12 +119,7 @@ func Resolve(cfg *config.Workato) (*Settings, error) {
 	return s, nil
 }
 
-func invalid(err error) error {
-	if st, ok := status.FromError(err); ok && st.Code() != codes.Unknown {
-		return err
-	}
-	return status.Error(codes.InvalidArgument, "workato: "+err.Error())
-}
+func invalid(err error) error { return connector.Invalid("workato", err) }
 
 // New builds the connector. It makes no network call.
 func New(ctx context.Context, cfg *config.Workato, version string) (*Connector, error) {

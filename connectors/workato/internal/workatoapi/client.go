@@ -288,7 +288,7 @@ func (c *Client) InviteMember(ctx context.Context, name, email string, roles []E
 
 // get reads a JSON answer into out. The body is read whole first and
 // decoded here, so every decoding failure (a field of the wrong type, an
-// ID that is an object) is a MalformedError naming the route and the
+// ID that is an object) is an httpx.MalformedError naming the route and the
 // field: code Internal, which ends the run at once instead of being
 // retried.
 func (c *Client) get(ctx context.Context, route, group, path string, q url.Values, out any) error {
@@ -305,7 +305,7 @@ func (c *Client) get(ctx context.Context, route, group, path string, q url.Value
 	return decode("GET", route, raw, out)
 }
 
-// decode unmarshals a 2xx body into out, as a MalformedError on failure.
+// decode unmarshals a 2xx body into out, as an httpx.MalformedError on failure.
 func decode(method, route string, raw json.RawMessage, out any) error {
 	if r, ok := out.(*json.RawMessage); ok {
 		*r = raw
@@ -321,7 +321,7 @@ func decode(method, route string, raw json.RawMessage, out any) error {
 func decodeProblem(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		return fmt.Errorf("field %q: cannot read a JSON %s as %s", te.Field, te.Value, te.Type)
+		return &fieldError{field: te.Field, err: fmt.Errorf("cannot read a JSON %s as %s", te.Value, te.Type)}
 	}
 	return err
 }

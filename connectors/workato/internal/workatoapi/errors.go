@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"strings"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/accessgov/baton-connectors/internal/httpx"
 )
@@ -66,24 +64,25 @@ func explain(method, route string, err error) error {
 	return err
 }
 
-// MalformedError says a 2xx answer did not have the documented shape. It
-// is never retried and never read as an empty result.
-type MalformedError struct {
-	Method, Route string
-	Err           error
-}
-
-func (e *MalformedError) Error() string {
-	return fmt.Sprintf("%s %s: unexpected response from Workato: %v", e.Method, e.Route, e.Err)
-}
-
-func (e *MalformedError) Unwrap() error { return e.Err }
-
-// GRPCStatus makes the sync fail rather than retry.
-func (e *MalformedError) GRPCStatus() *status.Status {
-	return status.New(codes.Internal, "workato: "+e.Error())
-}
-
+// malformed reports a 2xx answer to method route that did not have the
+// documented shape, as httpx's MalformedError (code Internal: never
+// retried, never read as an empty result). field names the JSON field at
+// fault, when known.
 func malformed(method, route string, err error) error {
-	return &MalformedError{Method: method, Route: route, Err: err}
+	me := &httpx.MalformedError{Service: "workato", Method: method, Route: route, Err: err}
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		me.Field, me.Err = fe.field, fe.err
+	}
+	return me
 }
+
+// fieldError is a decoding failure of one named JSON field.
+type fieldError struct {
+	field string
+	err   error
+}
+
+func (e *fieldError) Error() string { return fmt.Sprintf("field %q: %v", e.field, e.err) }
+
+func (e *fieldError) Unwrap() error { return e.err }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/accessgov/baton-connectors/internal/httpx"
 )
 
 func TestID_UnmarshalJSON(t *testing.T) {
@@ -57,9 +59,9 @@ func TestID_FieldNamedInErrors(t *testing.T) {
 				Data []Member `json:"data"`
 			}
 			err := decode("GET", RouteMembers, json.RawMessage(tt.body), &env)
-			var me *MalformedError
+			var me *httpx.MalformedError
 			if !errors.As(err, &me) {
-				t.Fatalf("decode: got %v, want a *MalformedError", err)
+				t.Fatalf("decode: got %v, want a *httpx.MalformedError", err)
 			}
 			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), RouteMembers) {
 				t.Fatalf("decode: got %q, want it to name %s and the field %s", err, RouteMembers, tt.want)
