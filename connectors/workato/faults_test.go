@@ -70,41 +70,42 @@ func TestSync_RealRateLimitStorm(t *testing.T) {
 func TestSync_PermanentFailures(t *testing.T) {
 	tests := []struct {
 		name   string
+		exit   int // the exit code: the gRPC code of the error
 		ws     func() workatofake.Workspace
 		fault  *fakeapi.Fault
 		mutate func(ws *workatofake.Workspace)
 		want   []string
 	}{
 		{
-			name: "token rejected", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteMembers, 100)),
+			name: "token rejected", exit: 16, fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteMembers, 100)),
 			want: []string{"workato: list collaborators: GET /api/members: 401", "token was rejected"},
 		},
 		{
-			name: "token revoked mid-sync", fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteFolders, 1000)),
+			name: "token revoked mid-sync", exit: 16, fault: ptr(workatofake.UnauthorizedFault(workatofake.RouteFolders, 1000)),
 			want: []string{"401"},
 		},
-		{name: "client role lacks List folders", mutate: func(ws *workatofake.Workspace) {
+		{name: "client role lacks List folders", exit: 7, mutate: func(ws *workatofake.Workspace) {
 			ws.Clients[0].Endpoints = []string{
 				workatofake.EndpointMembers, workatofake.EndpointMemberPrivileges,
 				workatofake.EndpointRoles, workatofake.EndpointProjects,
 			}
 		}, want: []string{"403", "List folders", "GET /api/folders"}},
-		{name: "client role lacks privileges endpoint", mutate: func(ws *workatofake.Workspace) {
+		{name: "client role lacks privileges endpoint", exit: 7, mutate: func(ws *workatofake.Workspace) {
 			ws.Clients[0].Endpoints = []string{
 				workatofake.EndpointMembers, workatofake.EndpointRoles,
 				workatofake.EndpointProjects, workatofake.EndpointFolders,
 			}
 		}, want: []string{"403", "Get collaborator privileges"}},
 		{
-			name: "5xx that does not heal", fault: ptr(workatofake.ServerErrorFault(workatofake.RouteRoles, 100000)),
+			name: "5xx that does not heal", exit: 10, fault: ptr(workatofake.ServerErrorFault(workatofake.RouteRoles, 100000)),
 			want: []string{"500", "gave up"},
 		},
 		{
-			name: "malformed JSON", fault: ptr(workatofake.MalformedFault(workatofake.RouteMembers, 1000)),
+			name: "malformed JSON", exit: 13, fault: ptr(workatofake.MalformedFault(workatofake.RouteMembers, 1000)),
 			want: []string{"JSON"},
 		},
 		{
-			name: "malformed folder page", fault: ptr(workatofake.MalformedFault(workatofake.RouteFolders, 1000)),
+			name: "malformed folder page", exit: 13, fault: ptr(workatofake.MalformedFault(workatofake.RouteFolders, 1000)),
 			want: []string{"JSON"},
 		},
 	}
@@ -119,7 +120,7 @@ func TestSync_PermanentFailures(t *testing.T) {
 				e.fake.Faults().Add(*tt.fault)
 			}
 			out := e.c1z("sync")
-			res := e.run(1, e.args(out)...)
+			res := e.run(tt.exit, e.args(out)...)
 			mustContain(t, "stderr", res.Stderr, tt.want...)
 			if doubled.MatchString(res.Stderr) {
 				t.Errorf("stderr repeats the service prefix:\n%s", tail(res.Stderr, 2000))
@@ -143,7 +144,7 @@ func TestSync_WrongDataCenter(t *testing.T) {
 	defer eu.Close()
 	e := &env{t: t, ws: ws, fake: fake, url: eu.URL, dir: t.TempDir(), token: ws.Clients[0].Token, window: testWindow}
 	out := e.c1z("sync")
-	res := e.run(1, e.args(out)...)
+	res := e.run(16, e.args(out)...) // Unauthenticated
 	mustContain(t, "stderr", res.Stderr, "401", "--workato-data-center")
 	assertNoFinishedSync(t, out)
 }
@@ -178,7 +179,7 @@ func TestConfig_BadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.fake.Requests().Total()
-			res := e.run(1, append([]string{"--file", e.c1z("bad")}, tt.args...)...)
+			res := e.run(1, append([]string{"--file", e.c1z("bad")}, tt.args...)...) // the SDK exits 1 on a configuration error
 			mustContain(t, "stderr", res.Stderr, tt.want...)
 			if got := e.fake.Requests().Total() - before; got != 0 {
 				t.Errorf("requests before failing: got %d, want 0", got)
@@ -213,7 +214,7 @@ func TestSync_DecodeFailures(t *testing.T) {
 			e.fake.Faults().Add(tt.fault)
 			out := e.c1z("sync")
 			start := time.Now()
-			res := e.run(1, e.args(out)...)
+			res := e.run(13, e.args(out)...) // Internal
 			if d := time.Since(start); d > time.Minute {
 				t.Errorf("run took %v, want a prompt failure (under a minute)", d)
 			}

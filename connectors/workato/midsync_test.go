@@ -76,7 +76,7 @@ func TestSync_MembersTotal(t *testing.T) {
 	t.Run("a total never delivered", func(t *testing.T) {
 		e := newEnv(t, ws, workatofake.Options{MembersPerPage: 20, MembersTotalExtra: 5})
 		out := e.c1z("sync")
-		res := e.run(1, e.args(out)...)
+		res := e.run(13, e.args(out)...) // Internal
 		mustContain(t, "stderr", res.Stderr, "GET /api/members", "there are 55 but only 50")
 		assertNoFinishedSync(t, out)
 	})
@@ -103,7 +103,7 @@ func TestSync_PagingEnds(t *testing.T) {
 			e := newEnv(t, tt.ws, tt.opts)
 			out := e.c1z("sync")
 			start := time.Now()
-			res := e.run(1, e.args(out)...)
+			res := e.run(13, e.args(out)...) // Internal
 			if d := time.Since(start); d > time.Minute {
 				t.Errorf("run took %v, want a prompt failure", d)
 			}

@@ -199,6 +199,7 @@ func TestProvision_QuickSuccession(t *testing.T) {
 func TestProvision_Errors(t *testing.T) {
 	tests := []struct {
 		name   string
+		exit   int // the exit code: the gRPC code of the error
 		mutate func(ws *workatofake.Workspace)
 		// setup runs after the first sync, before the grant.
 		setup func(e *env, m workatofake.Member)
@@ -206,7 +207,7 @@ func TestProvision_Errors(t *testing.T) {
 		want  []string
 	}{
 		{
-			name: "client role lacks Update collaborators' roles",
+			name: "client role lacks Update collaborators' roles", exit: 7,
 			mutate: func(ws *workatofake.Workspace) {
 				ws.Clients[0].Endpoints = []string{
 					workatofake.EndpointMembers, workatofake.EndpointMember, workatofake.EndpointMemberPrivileges,
@@ -219,7 +220,7 @@ func TestProvision_Errors(t *testing.T) {
 			want: []string{"403", "Update collaborators' roles"},
 		},
 		{
-			name:  "collaborator left",
+			name: "collaborator left", exit: 5,
 			setup: func(e *env, m workatofake.Member) { deleteMember(e, m.ID) },
 			args: func(m workatofake.Member) []string {
 				return []string{"--grant-entitlement", "role:Operator:prod", "--grant-principal", strconv.Itoa(m.ID), "--grant-principal-type", "collaborator"}
@@ -227,7 +228,7 @@ func TestProvision_Errors(t *testing.T) {
 			want: []string{"no longer in the workspace"},
 		},
 		{
-			name: "principal is not a collaborator",
+			name: "principal is not a collaborator", exit: 3,
 			args: func(workatofake.Member) []string {
 				return []string{"--grant-entitlement", "role:Operator:prod", "--grant-principal", "Admin", "--grant-principal-type", "role"}
 			},
@@ -247,7 +248,7 @@ func TestProvision_Errors(t *testing.T) {
 				tt.setup(e, m)
 			}
 			before := e.fake.Workspace()
-			res := e.run(1, append(e.args(c1z), tt.args(m)...)...)
+			res := e.run(tt.exit, append(e.args(c1z), tt.args(m)...)...)
 			mustContain(t, "stderr", res.Stderr, tt.want...)
 			if got := e.requests("PUT", "/api/members/{id}") - 0; got != 0 && tt.name != "client role lacks Update collaborators' roles" {
 				t.Errorf("PUT calls: got %d, want 0", got)
