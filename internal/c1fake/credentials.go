@@ -34,7 +34,7 @@ func (c Credential) Env() []string {
 // from).
 func newCredential(name, host string) (Credential, error) {
 	if name == "" || strings.ContainsAny(name, "@/:") {
-		return Credential{}, fmt.Errorf("client name %q: want a non-empty name without @, / or :", name)
+		return Credential{}, fmt.Errorf("client name %q: want a non-empty name with no '@', '/' or ':' in it", name)
 	}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {

@@ -151,7 +151,7 @@ func (b *batonService) FinishTask(_ context.Context, req *v1.BatonServiceFinishT
 	if err := s.known(id); err != nil {
 		return nil, err
 	}
-	f := Finish{TaskID: id, Code: codes.Code(req.GetStatus().GetCode()), Message: req.GetStatus().GetMessage()} //nolint:gosec // a gRPC code is a small enum
+	f := Finish{TaskID: id, Code: codes.Code(req.GetStatus().GetCode()), Message: req.GetStatus().GetMessage()}
 	if ok := req.GetSuccess(); ok != nil {
 		f.OK = true
 		f.Response, f.Annotations = ok.GetResponse(), ok.GetAnnotations()

@@ -9,8 +9,10 @@ import (
 
 func TestDump(t *testing.T) {
 	s := sound()
-	s.AddResource(Resource{Type: "user", ID: "u0", Parent: "org/o1", DisplayName: "Zed", Status: "enabled",
-		Profile: map[string]string{"email": "zed@example.com", "synced_at": "2026-12-01T10:00:00Z"}})
+	s.AddResource(Resource{
+		Type: "user", ID: "u0", Parent: "org/o1", DisplayName: "Zed", Status: "enabled",
+		Profile: map[string]string{"email": "zed@example.com", "synced_at": "2026-12-01T10:00:00Z"},
+	})
 	s.AddGrant(Grant{Entitlement: "org:o1:member", Principal: "user/u0"})
 	got, err := Dump(s, WithoutProfileKeys("synced_at"))
 	if err != nil {
@@ -26,8 +28,10 @@ func TestDump(t *testing.T) {
 	s2.AddGrant(Grant{Entitlement: "org:o1:member", Principal: "user/u0"})
 	s2.AddEntitlement(Entitlement{ID: "org:o1:member", Resource: "org/o1", GrantableTo: []string{"user"}})
 	s2.AddResource(Resource{Type: "user", ID: "u1", Parent: "org/o1", DisplayName: "U"})
-	s2.AddResource(Resource{Type: "user", ID: "u0", Parent: "org/o1", DisplayName: "Zed", Status: "enabled",
-		Profile: map[string]string{"email": "zed@example.com", "synced_at": "2027-01-01T00:00:00Z"}})
+	s2.AddResource(Resource{
+		Type: "user", ID: "u0", Parent: "org/o1", DisplayName: "Zed", Status: "enabled",
+		Profile: map[string]string{"email": "zed@example.com", "synced_at": "2027-01-01T00:00:00Z"},
+	})
 	s2.AddResource(Resource{Type: "org", ID: "o1", DisplayName: "Org"})
 	got2, err := Dump(s2, WithoutProfileKeys("synced_at"))
 	if err != nil {

@@ -35,8 +35,12 @@ func TestRetrySeconds(t *testing.T) {
 		d    time.Duration
 		want int
 	}{
-		{d: 0, want: 1}, {d: -time.Second, want: 1}, {d: time.Millisecond, want: 1},
-		{d: time.Second, want: 1}, {d: 1001 * time.Millisecond, want: 2}, {d: time.Minute, want: 60},
+		{d: 0, want: 1},
+		{d: -time.Second, want: 1},
+		{d: time.Millisecond, want: 1},
+		{d: time.Second, want: 1},
+		{d: 1001 * time.Millisecond, want: 2},
+		{d: time.Minute, want: 60},
 	}
 	for _, tt := range tests {
 		t.Run(tt.d.String(), func(t *testing.T) {

@@ -267,8 +267,10 @@ func TestExplain(t *testing.T) {
 		err     error
 		wantMsg string
 	}{
-		{name: "403 gets the hint", err: &StatusError{Service: "workato", Method: "GET", Route: "/api/roles", StatusCode: 403, Code: codes.PermissionDenied},
-			wantMsg: "workato: GET /api/roles: 403 Forbidden: add the privilege"},
+		{
+			name: "403 gets the hint", err: &StatusError{Service: "workato", Method: "GET", Route: "/api/roles", StatusCode: 403, Code: codes.PermissionDenied},
+			wantMsg: "workato: GET /api/roles: 403 Forbidden: add the privilege",
+		},
 		{name: "a Msg already set is kept", err: &StatusError{Method: "GET", Route: "/x", StatusCode: 403, Msg: "mine"}, wantMsg: "GET /x: 403 Forbidden: mine"},
 		{name: "other statuses unchanged", err: &StatusError{Method: "GET", Route: "/x", StatusCode: 500}, wantMsg: "GET /x: 500 Internal Server Error"},
 		{name: "not a status error", err: errors.New("EOF"), wantMsg: "EOF"},
@@ -292,10 +294,14 @@ func TestMalformedError(t *testing.T) {
 		err  *MalformedError
 		want string
 	}{
-		{name: "a vendor's shape check", err: &MalformedError{Service: "xero", Method: "GET", Route: "/api.xro/2.0/Users", Err: errors.New("user 3 has no UserID")},
-			want: "xero: GET /api.xro/2.0/Users: unexpected response: user 3 has no UserID"},
-		{name: "with a field", err: &MalformedError{Service: "workato", Method: "GET", Route: "/api/project_roles", Field: "data.id", Err: errors.New("not a number")},
-			want: `workato: GET /api/project_roles: unexpected response: field "data.id": not a number`},
+		{
+			name: "a vendor's shape check", err: &MalformedError{Service: "xero", Method: "GET", Route: "/api.xro/2.0/Users", Err: errors.New("user 3 has no UserID")},
+			want: "xero: GET /api.xro/2.0/Users: unexpected response: user 3 has no UserID",
+		},
+		{
+			name: "with a field", err: &MalformedError{Service: "workato", Method: "GET", Route: "/api/project_roles", Field: "data.id", Err: errors.New("not a number")},
+			want: `workato: GET /api/project_roles: unexpected response: field "data.id": not a number`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

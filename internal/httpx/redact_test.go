@@ -58,10 +58,14 @@ func TestKeepErrorFields(t *testing.T) {
 		want   string
 		wantOK bool
 	}{
-		{name: "problem JSON", in: `{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"TokenExpired: token expired at 01/02/2024 10:00:00","Instance":"abc","Extensions":{}}`,
-			want: `{"Detail":"TokenExpired: token expired at 01/02/2024 10:00:00","Status":401,"Title":"Unauthorized","Type":null}`, wantOK: true},
-		{name: "OAuth error", in: `{"error":"invalid_grant","error_description":"Token has been expired or revoked."}`,
-			want: `{"error":"invalid_grant","error_description":"Token has been expired or revoked."}`, wantOK: true},
+		{
+			name: "problem JSON", in: `{"Type":null,"Title":"Unauthorized","Status":401,"Detail":"TokenExpired: token expired at 01/02/2024 10:00:00","Instance":"abc","Extensions":{}}`,
+			want: `{"Detail":"TokenExpired: token expired at 01/02/2024 10:00:00","Status":401,"Title":"Unauthorized","Type":null}`, wantOK: true,
+		},
+		{
+			name: "OAuth error", in: `{"error":"invalid_grant","error_description":"Token has been expired or revoked."}`,
+			want: `{"error":"invalid_grant","error_description":"Token has been expired or revoked."}`, wantOK: true,
+		},
 		{name: "nothing known", in: `{"refresh_token":"x"}`, want: `{}`, wantOK: true},
 		{name: "not JSON", in: `Service Unavailable`, wantOK: false},
 		{name: "two values", in: `{}{}`, wantOK: false},

@@ -89,10 +89,10 @@ func (c *Client) shouldRetry(ctx context.Context, st *reqState, resp *http.Respo
 // isRetryableStatus reports whether a status is transient: 408, 429 and
 // every 5xx but 501 Not Implemented (a CDN's 52x included).
 func isRetryableStatus(code int) bool {
-	switch {
-	case code == http.StatusRequestTimeout, code == http.StatusTooManyRequests:
+	switch code {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests:
 		return true
-	case code == http.StatusNotImplemented:
+	case http.StatusNotImplemented:
 		return false
 	}
 	return code >= 500 && code < 600

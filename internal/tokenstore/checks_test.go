@@ -26,14 +26,22 @@ func TestStore_LoadRefusesInsecure(t *testing.T) {
 			write(t, path, good, 0o600)
 			chmod(t, dir, 0o770|os.ModeSetgid)
 		}},
-		{name: "file readable by others", setup: func(t *testing.T, dir, path string) { write(t, path, good, 0o644) },
-			wantErr: []string{"readable or writable by group or others", "chmod 600"}},
-		{name: "file readable by group", setup: func(t *testing.T, dir, path string) { write(t, path, good, 0o640) },
-			wantErr: []string{"group or others", "chmod 600"}},
-		{name: "directory writable by others", setup: func(t *testing.T, dir, path string) { write(t, path, good, 0o600); chmod(t, dir, 0o777) },
-			wantErr: []string{"directory", "writable by group or others", "chmod 700"}},
-		{name: "directory writable by group", setup: func(t *testing.T, dir, path string) { write(t, path, good, 0o600); chmod(t, dir, 0o770) },
-			wantErr: []string{"directory", "chmod 700"}},
+		{
+			name: "file readable by others", setup: func(t *testing.T, dir, path string) { write(t, path, good, 0o644) },
+			wantErr: []string{"readable or writable by group or others", "chmod 600"},
+		},
+		{
+			name: "file readable by group", setup: func(t *testing.T, dir, path string) { write(t, path, good, 0o640) },
+			wantErr: []string{"group or others", "chmod 600"},
+		},
+		{
+			name: "directory writable by others", setup: func(t *testing.T, dir, path string) { write(t, path, good, 0o600); chmod(t, dir, 0o777) },
+			wantErr: []string{"directory", "writable by group or others", "chmod 700"},
+		},
+		{
+			name: "directory writable by group", setup: func(t *testing.T, dir, path string) { write(t, path, good, 0o600); chmod(t, dir, 0o770) },
+			wantErr: []string{"directory", "chmod 700"},
+		},
 		{name: "symbolic link", setup: func(t *testing.T, dir, path string) {
 			real := filepath.Join(dir, "real.json")
 			write(t, real, good, 0o600)
