@@ -4,7 +4,9 @@
 # summarise the c1z in plain words (c1z-summary); then run the connector in
 # service mode against a fake ConductorOne (c1-fake) that hands it a full
 # sync task and, if it provisions, a grant task built from that upload, and
-# prints what came back; finally the baton commands to explore the c1z.
+# prints what came back (and what the connector's health check, as the
+# Deployment's probes use it, answers); finally the baton commands to
+# explore the c1z.
 # Called by `make demo` with DIST, BIN and DEMO_DIR set (ROOT defaults to
 # the repository this script is in). The fakes run with a one-second
 # rate-limit "minute" (DEMO_MINUTE_WINDOW) so the demo takes seconds; each
@@ -28,6 +30,9 @@ summary="$dist/c1z-summary"
 for b in "$fake" "$connector" "$c1fake" "$summary"; do
 	[[ -x $b ]] || { echo "demo: build $b first (make build)" >&2; exit 1; }
 done
+
+# Paths as a newcomer types them, from the repository root.
+rel() { case $1 in "$root"/*) echo "${1#"$root"/}" ;; *) echo "$1" ;; esac; }
 
 pids=()
 cleanup() {
@@ -80,7 +85,7 @@ echo "   done in $((SECONDS - start))s; the c1z holds:"
 echo
 echo "-- service mode: the same binary, given BATON_CLIENT_ID and BATON_CLIENT_SECRET, polls ConductorOne for tasks"
 "$c1fake" --dir "$dir/c1" --env-file "$dir/c1.env" --ready-file "$dir/c1.json" \
-	--capabilities "$root/connectors/$name/baton_capabilities.json" &
+	--capabilities "$root/connectors/$name/baton_capabilities.json" --health-check &
 c1_pid=$!
 pids+=("$c1_pid")
 wait_for "$dir/c1.json" "$c1_pid" "the fake ConductorOne" /dev/null
@@ -96,12 +101,10 @@ if ! wait "$c1_pid"; then
 fi
 kill -TERM "$svc_pid" 2>/dev/null || true
 wait "$svc_pid" 2>/dev/null || true
-echo "   the fake ConductorOne's script is done; the connector stopped on SIGTERM (log: $dir/service.log)"
+echo "   the fake ConductorOne's script is done; the connector stopped on SIGTERM (log: $(rel "$dir")/service.log)"
 
 echo
 "$bin/baton" resources -f "$dir/sync.c1z" >/dev/null || { echo "demo: the baton CLI cannot read $dir/sync.c1z" >&2; exit 1; }
-# Paths as a newcomer types them, from the repository root.
-rel() { case $1 in "$root"/*) echo "${1#"$root"/}" ;; *) echo "$1" ;; esac; }
 echo "-- explore the full c1z with the baton CLI (built from baton-sdk v0.25.0), from the repository root:"
 for what in stats resources entitlements grants; do
 	echo "   $(rel "$bin")/baton $what -f $(rel "$dir")/sync.c1z"

@@ -12,6 +12,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -46,6 +48,7 @@ type runConfig struct {
 	dir, envFile, readyFile, name, capabilities string
 	tasks                                       []string
 	timeout                                     time.Duration
+	healthCheck                                 bool
 }
 
 // Run serves a fake ConductorOne until its task script is done or ctx
@@ -72,7 +75,17 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writePrivate(cfg.envFile, []byte(strings.Join(s.Env(cred), "\n")+"\n")); err != nil {
+	env := s.Env(cred)
+	healthPort := 0
+	if cfg.healthCheck {
+		if healthPort, err = freePort(); err != nil {
+			return err
+		}
+		// The Deployment's variables; the SDK's default bind address
+		// (127.0.0.1) is right here.
+		env = append(env, "BATON_HEALTH_CHECK=true", fmt.Sprintf("BATON_HEALTH_CHECK_PORT=%d", healthPort))
+	}
+	if err := writePrivate(cfg.envFile, []byte(strings.Join(env, "\n")+"\n")); err != nil {
 		return fmt.Errorf("c1-fake: env file: %w", err)
 	}
 	ready, err := json.Marshal(Ready{Host: s.Host(), CAFile: s.CAFile(), EnvFile: cfg.envFile})
@@ -86,7 +99,7 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r := &runner{s: s, cfg: cfg, out: stdout, provisionable: provisionable}
+	r := &runner{s: s, cfg: cfg, out: stdout, provisionable: provisionable, healthPort: healthPort}
 	return r.run(ctx)
 }
 
@@ -101,6 +114,7 @@ func parseRun(args []string) (runConfig, error) {
 	fs.StringVar(&c.capabilities, "capabilities", "", "the connector's baton_capabilities.json (grant tasks only for provisionable types)")
 	fs.StringVar(&tasks, "tasks", DefaultRunTasks, "comma-separated task script: sync, grant")
 	fs.DurationVar(&c.timeout, "task-timeout", DefaultRunTaskTimeout, "how long one task may take")
+	fs.BoolVar(&c.healthCheck, "health-check", false, "also turn on the connector's health check (BATON_HEALTH_CHECK, a free loopback port) and show what it answers")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -163,6 +177,7 @@ type runner struct {
 	cfg           runConfig
 	out           io.Writer
 	provisionable []string
+	healthPort    int        // the connector's health check port; 0: off
 	last          *demo.Sync // the latest uploaded sync
 	granted       *v2.Grant  // the latest grant a grant task answered
 	n             int        // tasks handed out
@@ -212,6 +227,11 @@ func (r *runner) sync(ctx context.Context) error {
 	if len(r.s.Hellos()) > 0 && r.n == 1 {
 		h := r.s.Hellos()[0]
 		r.printf("  the connector said Hello: %s %s\n", h.GetConnectorMetadata().GetDisplayName(), h.GetBuildInfo().GetPackageVersion())
+		if r.healthPort != 0 {
+			if err := r.health(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	if !f.OK {
 		return fmt.Errorf("c1-fake: task %d (full sync): %s", r.n, f)
@@ -314,4 +334,43 @@ func Reason(msg string) string {
 		}
 		msg = msg[i+len(" desc = "):]
 	}
+}
+
+// freePort is a loopback TCP port free a moment ago.
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("c1-fake: free port: %w", err)
+	}
+	defer func() { _ = ln.Close() }()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// health prints what the connector's health check answers on /live and
+// /ready, the paths the Deployment's probes use.
+func (r *runner) health(ctx context.Context) error {
+	for _, path := range []string{"/live", "/ready"} {
+		url := fmt.Sprintf("http://127.0.0.1:%d%s", r.healthPort, path)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return fmt.Errorf("c1-fake: health check: %w", err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return fmt.Errorf("c1-fake: the connector's health check (BATON_HEALTH_CHECK_PORT=%d): %w", r.healthPort, err)
+		}
+		var body struct {
+			Status string `json:"status"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&body)
+		_ = resp.Body.Close()
+		if err != nil {
+			return fmt.Errorf("c1-fake: health check %s: %w", path, err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("c1-fake: health check %s: got %d %q, want 200", path, resp.StatusCode, body.Status)
+		}
+		r.printf("  its health check (the Deployment's probes): GET %s -> %d %q\n", path, resp.StatusCode, body.Status)
+	}
+	return nil
 }
