@@ -94,6 +94,16 @@ with_env "$dir/fake.env" "$dir/c1.env" -- "$connector" --provisioning --c1z-temp
 	--log-format console --log-level warn >"$dir/service.log" 2>&1 &
 svc_pid=$!
 pids+=("$svc_pid")
+# The fake ConductorOne exits when its script is done; a connector that
+# dies first fails the demo now, not at the task timeout.
+while kill -0 "$c1_pid" 2>/dev/null; do
+	if ! kill -0 "$svc_pid" 2>/dev/null; then
+		echo "demo: the connector exited in service mode; its log ends:" >&2
+		tail -n 20 "$dir/service.log" >&2
+		exit 1
+	fi
+	sleep 0.2
+done
 if ! wait "$c1_pid"; then
 	echo "demo: a service-mode task failed; the connector's log ends:" >&2
 	tail -n 20 "$dir/service.log" >&2
