@@ -47,7 +47,7 @@ GOLANGCI_LINT         := $(BIN)/golangci-lint
 all: build
 
 help:
-	@echo "make demo      build everything, sync the built-in fake APIs, show the result with the baton CLI"
+	@echo "make demo      build everything, sync the built-in fake APIs, then run service mode against a fake ConductorOne"
 	@echo "make test      every module's tests with -race, module-alone builds, generated files up to date"
 	@echo "make build     one binary per command under dist/ (version $(VERSION))"
 	@echo "make build-static  the same, CGO_ENABLED=0 static, for release images"
@@ -202,10 +202,12 @@ $(GOLANGCI_LINT):
 $(BIN)/baton: tools/go.mod tools/go.sum
 	cd tools && GOWORK=off go build -o $(BIN)/baton github.com/conductorone/baton-sdk/cmd/baton
 
-## demo: every connector against its built-in fake.
+## demo: every connector against its built-in fake, one screen each: a
+## one-shot sync in plain words, then service mode against a fake
+## ConductorOne (cmd/c1-fake), then the baton commands to explore the c1z.
 demo: build $(BIN)/baton
 	@for c in $(CONNECTORS); do \
-		DIST=$(DIST) BIN=$(BIN) DEMO_DIR=$(DEMO_DIR) scripts/demo.sh $$c; \
+		ROOT=$(ROOT) DIST=$(DIST) BIN=$(BIN) DEMO_DIR=$(DEMO_DIR) scripts/demo.sh $$c; \
 	done
 
 ## bench: the large-fake benchmarks.

@@ -5,7 +5,7 @@ go 1.25.2
 require (
 	github.com/accessgov/baton-connectors/connectors/workato v0.0.0
 	github.com/accessgov/baton-connectors/connectors/xero v0.0.0
-	github.com/accessgov/baton-connectors/internal v0.0.0 // indirect
+	github.com/accessgov/baton-connectors/internal v0.0.0
 )
 
 replace (

@@ -30,7 +30,7 @@ var allowedEgress = []string{"UDP/53", "TCP/53", "TCP/443"}
 // Check returns every way the rendered overlay of connector breaks the rules
 // each connector's deployment keeps: the vendor's names and labels, Pod
 // Security "restricted", a writable emptyDir as the SDK's temp dir, resource
-// requests and limits, one replica with Recreate when a volume holds state,
+// requests and limits, probes on the SDK's health check, one replica with Recreate when a volume holds state,
 // and a NetworkPolicy that allows only DNS and HTTPS egress. No violations
 // means a nil slice.
 func Check(connector string, objs []runtime.Object) []error {
@@ -279,6 +279,8 @@ func (c *checker) checkContainer(ct corev1.Container, psc *corev1.PodSecurityCon
 			c.errf("container %s %s request %s exceeds its limit %s", ct.Name, res, req.String(), lim.String())
 		}
 	}
+
+	c.checkProbes(ct)
 
 	// The SDK's temp dir: an emptyDir mounted writable where TempDirEnv
 	// points (the root file system is read-only).

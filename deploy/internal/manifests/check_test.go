@@ -110,6 +110,38 @@ func TestCheck(t *testing.T) {
 			}
 			return o
 		}, "is not a writable emptyDir mount"},
+		{"no liveness probe", func(o []runtime.Object) []runtime.Object {
+			find[*appsv1.Deployment](o).Spec.Template.Spec.Containers[0].LivenessProbe = nil
+			return o
+		}, "no livenessProbe"},
+		{"no readiness probe", func(o []runtime.Object) []runtime.Object {
+			find[*appsv1.Deployment](o).Spec.Template.Spec.Containers[0].ReadinessProbe = nil
+			return o
+		}, "no readinessProbe"},
+		{"no startup probe", func(o []runtime.Object) []runtime.Object {
+			find[*appsv1.Deployment](o).Spec.Template.Spec.Containers[0].StartupProbe = nil
+			return o
+		}, "no startupProbe"},
+		{"readiness on the wrong path", func(o []runtime.Object) []runtime.Object {
+			find[*appsv1.Deployment](o).Spec.Template.Spec.Containers[0].ReadinessProbe.HTTPGet.Path = "/healthz"
+			return o
+		}, `readinessProbe path: got "/healthz", want "/ready"`},
+		{"liveness on another port", func(o []runtime.Object) []runtime.Object {
+			find[*appsv1.Deployment](o).Spec.Template.Spec.Containers[0].LivenessProbe.HTTPGet.Port = intstr.FromInt32(8080)
+			return o
+		}, "livenessProbe port: got 8080 (8080), want the health check port 8081"},
+		{"health port moved, probes not", func(o []runtime.Object) []runtime.Object {
+			setEnv(&find[*appsv1.Deployment](o).Spec.Template.Spec.Containers[0], HealthCheckPortEnv, "9090")
+			return o
+		}, "want the health check port 9090"},
+		{"health check off", func(o []runtime.Object) []runtime.Object {
+			setEnv(&find[*appsv1.Deployment](o).Spec.Template.Spec.Containers[0], HealthCheckEnv, "false")
+			return o
+		}, `BATON_HEALTH_CHECK="false", want true`},
+		{"health check on loopback", func(o []runtime.Object) []runtime.Object {
+			setEnv(&find[*appsv1.Deployment](o).Spec.Template.Spec.Containers[0], HealthCheckBindAddressEnv, "127.0.0.1")
+			return o
+		}, `BATON_HEALTH_CHECK_BIND_ADDRESS="127.0.0.1", want 0.0.0.0`},
 		{"two replicas with a token store", func(o []runtime.Object) []runtime.Object {
 			find[*appsv1.Deployment](o).Spec.Replicas = ptr.To[int32](2)
 			return o
@@ -251,4 +283,15 @@ func TestCheckSecretExample(t *testing.T) {
 			t.Fatalf("got %v, want a violation containing %q", errs, tt.wantErr)
 		})
 	}
+}
+
+// setEnv sets name=value in ct's env, replacing an existing entry.
+func setEnv(ct *corev1.Container, name, value string) {
+	for i := range ct.Env {
+		if ct.Env[i].Name == name {
+			ct.Env[i].Value = value
+			return
+		}
+	}
+	ct.Env = append(ct.Env, corev1.EnvVar{Name: name, Value: value})
 }
