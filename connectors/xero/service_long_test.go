@@ -216,10 +216,10 @@ func TestServiceLong_TokensRotate(t *testing.T) {
 	start := time.Now()
 	var midSyncExpiries atomic.Int32
 	for i := 1; i <= longRunSyncs; i++ {
-		switch {
-		case i%4 == 0: // between syncs, server side
+		switch i % 4 {
+		case 0: // between syncs, server side
 			e.fake.ExpireAccessTokens()
-		case i%4 == 2: // during the sync, after its second request
+		case 2: // during the sync, after its second request
 			var mu sync.Mutex
 			seen := 0
 			e.onRequest(func(r *http.Request) {

@@ -97,8 +97,10 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // fetchToken spends rt at the fake's token endpoint for an access token.
 func fetchToken(t *testing.T, base, rt string) *oauth2.Token {
 	t.Helper()
-	conf := &oauth2.Config{ClientID: "demo-web-client", ClientSecret: "demo-web-secret",
-		Endpoint: oauth2.Endpoint{TokenURL: base + "/connect/token", AuthStyle: oauth2.AuthStyleInHeader}}
+	conf := &oauth2.Config{
+		ClientID: "demo-web-client", ClientSecret: "demo-web-secret",
+		Endpoint: oauth2.Endpoint{TokenURL: base + "/connect/token", AuthStyle: oauth2.AuthStyleInHeader},
+	}
 	tok, err := conf.TokenSource(context.Background(), &oauth2.Token{RefreshToken: rt}).Token()
 	if err != nil {
 		t.Fatalf("token: %v", err)

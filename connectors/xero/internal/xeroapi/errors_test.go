@@ -39,8 +39,10 @@ func TestOpError_Error(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	rt := fake.IssueRefreshToken("demo-web-client", "offline_access", "accounting.settings.read")
-	conf := &oauth2.Config{ClientID: "demo-web-client", ClientSecret: "demo-web-secret",
-		Endpoint: oauth2.Endpoint{TokenURL: srv.URL + "/connect/token", AuthStyle: oauth2.AuthStyleInHeader}}
+	conf := &oauth2.Config{
+		ClientID: "demo-web-client", ClientSecret: "demo-web-secret",
+		Endpoint: oauth2.Endpoint{TokenURL: srv.URL + "/connect/token", AuthStyle: oauth2.AuthStyleInHeader},
+	}
 	tok, err := conf.TokenSource(context.Background(), &oauth2.Token{RefreshToken: rt}).Token()
 	if err != nil {
 		t.Fatalf("token: %v", err)

@@ -46,7 +46,7 @@ const (
 	flagClientSecret = "xero-client-secret" //nolint:gosec // G101: a flag name, not a credential
 	flagRefreshToken = "refresh-token"
 	flagToken        = "token"
-	flagTokenStore   = "xero-token-store"
+	flagTokenStore   = "xero-token-store" //nolint:gosec // G101: a flag name, not a credential
 )
 
 // Timings.
