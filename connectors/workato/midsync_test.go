@@ -94,8 +94,10 @@ func TestSync_PagingEnds(t *testing.T) {
 	}{
 		{name: "projects", ws: workatofake.Generate(12, 5, 20, 130, []string{"dev"}, 7), want: []string{"GET /api/projects", "page 2 holds the same items as page 1"}},
 		{name: "folders", ws: workatofake.Demo(), want: []string{"GET /api/folders", "page 2 holds the same items as page 1"}},
-		{name: "collaborators", ws: workatofake.ThreeEnvs(), opts: workatofake.Options{MembersTotalExtra: 5},
-			want: []string{"GET /api/members", "page 2 holds the same items as page 1"}},
+		{
+			name: "collaborators", ws: workatofake.ThreeEnvs(), opts: workatofake.Options{MembersTotalExtra: 5},
+			want: []string{"GET /api/members", "page 2 holds the same items as page 1"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

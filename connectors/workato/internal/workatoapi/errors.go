@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 
-
 	"github.com/accessgov/baton-connectors/internal/httpx"
 )
 

@@ -103,7 +103,7 @@ func ParseID(s string) (ID, error) {
 		return "", errors.New("empty id")
 	}
 	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_') {
+		if !isIDRune(c) {
 			return "", fmt.Errorf("id %q holds %q: not a Workato ID", s, c)
 		}
 	}
@@ -258,4 +258,10 @@ type Invitation struct {
 	Name     string    `json:"name"`
 	EnvRoles []EnvRole `json:"env_roles"`
 	Status   string    `json:"status"`
+}
+
+// isIDRune reports whether c may appear in a Workato ID: ASCII letters,
+// digits, '-' and '_' ("pr-AQM9-3rydr", "42").
+func isIDRune(c rune) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_'
 }
