@@ -179,7 +179,7 @@ func TestConfig_BadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.fake.Requests().Total()
-			res := e.run(1, append([]string{"--file", e.c1z("bad")}, tt.args...)...) // the SDK exits 1 on a configuration error
+			res := runAs(t, 3, append([]string{"--file", e.c1z("bad")}, tt.args...)...) // InvalidArgument
 			mustContain(t, "stderr", res.Stderr, tt.want...)
 			if got := e.fake.Requests().Total() - before; got != 0 {
 				t.Errorf("requests before failing: got %d, want 0", got)

@@ -14,7 +14,11 @@ import (
 // TestSync_TwiceWithinAMinute runs two syncs back to back at Workato's real
 // limits (60 a minute per endpoint group, the fake counting a real minute):
 // both succeed with the exact content, and the second waited for the
-// limit (no 429).
+// limit. The second run is a new process: its limiter cannot know what the
+// first one spent (Workato sends no remaining-quota headers), so it runs at
+// full speed until Workato answers 429, then waits out the Retry-After:
+// at most one 429 per request in flight when the quota ran out, never a
+// failure.
 func TestSync_TwiceWithinAMinute(t *testing.T) {
 	// 40 collaborators: one sync's collaborator requests fit in a minute's
 	// 60, two syncs' do not.
@@ -30,7 +34,7 @@ func TestSync_TwiceWithinAMinute(t *testing.T) {
 	e.assertSynced(second, expectOptions{})
 	// The busiest endpoint group over both syncs: past 60 requests, the
 	// 61st cannot be sent within a minute of the first, so the second sync
-	// must have waited (the connector's own limiter, not a 429).
+	// must have waited.
 	req := e.fake.Requests()
 	collaborators := req.Count("GET", "/api/members") + req.Count("GET", "/api/members/{id}/privileges")
 	if collaborators <= 60 {
@@ -39,8 +43,12 @@ func TestSync_TwiceWithinAMinute(t *testing.T) {
 	if d < time.Minute-2*time.Second {
 		t.Errorf("two syncs with %d collaborator requests took %v, want at least a minute (the second sync waited)", collaborators, d)
 	}
-	if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
-		t.Errorf("429 answers: got %d, want 0 (the connector waits by itself)", got)
+	// The collaborator load keeps 4 privilege reads in flight.
+	const inFlight = 4
+	got := e.status.Get(http.StatusTooManyRequests)
+	t.Logf("429 answers to the second process: %d", got)
+	if got > inFlight {
+		t.Errorf("429 answers: got %d, want at most %d (one per request in flight when the quota ran out; then the connector waits)", got, inFlight)
 	}
 }
 

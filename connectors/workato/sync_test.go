@@ -83,13 +83,20 @@ func (e *env) c1z(name string) string { return filepath.Join(e.dir, name+".c1z")
 
 // run runs the connector and fails the test unless it exits with wantExit
 // (baton-sdk exits with the gRPC code of the error that ended the run:
-// 3 InvalidArgument, 7 PermissionDenied, 9 FailedPrecondition, 10 Aborted,
-// 13 Internal, 16 Unauthenticated).
+// 1 for a flag the SDK itself refuses, 3 InvalidArgument, 7
+// PermissionDenied, 9 FailedPrecondition, 10 Aborted, 13 Internal, 16
+// Unauthenticated).
 func (e *env) run(wantExit int, args ...string) connectortest.Result {
 	e.t.Helper()
-	res := connectortest.Run(e.t, marker, wantExit == 0, 5*time.Minute, []string{"BATON_DISABLE_HTTP_CACHE=true"}, args...)
+	return runAs(e.t, wantExit, args...)
+}
+
+// runAs is run for a subtest's t.
+func runAs(t *testing.T, wantExit int, args ...string) connectortest.Result {
+	t.Helper()
+	res := connectortest.Run(t, marker, wantExit == 0, 5*time.Minute, []string{"BATON_DISABLE_HTTP_CACHE=true"}, args...)
 	if res.ExitCode != wantExit {
-		e.t.Fatalf("connector exit code: got %d, want %d\nstderr:\n%s", res.ExitCode, wantExit, tail(res.Stderr, 4000))
+		t.Fatalf("connector exit code: got %d, want %d\nstderr:\n%s", res.ExitCode, wantExit, tail(res.Stderr, 4000))
 	}
 	return res
 }
