@@ -15,13 +15,11 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	v1 "github.com/conductorone/baton-sdk/pb/c1/connectorapi/baton/v1"
-	"google.golang.org/grpc/codes"
 
 	"github.com/accessgov/baton-connectors/connectors/workato/workatofake"
 	"github.com/accessgov/baton-connectors/internal/c1fake"
@@ -225,117 +223,14 @@ func TestServiceLong_NeighbourAndGrants(t *testing.T) {
 // token endpoint failing when the access token has to be renewed.
 func TestServiceFaults_ConductorOne(t *testing.T) {
 	e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{})
-	c := newC1(t, c1fake.Options{TokenLifetime: faultTokenLifetime})
+	c := newC1(t, c1fake.Options{TokenLifetime: connectortest.C1FaultTokenLifetime})
 	svc := c.start(t, e)
 	c.syncOK(t, e, svc, "first sync")
 
-	t.Run("gRPC unavailable", func(t *testing.T) {
-		// The runner backs off errCount² seconds after each failed
-		// GetTask (pkg/connectorrunner/runner.go, backoff): three in a row
-		// are 1+4+9 s of ConductorOne being away.
-		const n = 3
-		before := unavailable(c.c1)
-		c.c1.FailRPCs(n)
-		waitFor(t, svc, "the faults spent", func() bool { return unavailable(c.c1)-before >= n })
-		c.syncOK(t, e, svc, "sync after Unavailable")
-		if got := unavailable(c.c1) - before; got != n {
-			t.Errorf("calls answered Unavailable: got %d, want %d", got, n)
-		}
-		mustContain(t, "stderr", svc.Stderr(), "runner: error getting next task")
-	})
-	t.Run("upload cut off", func(t *testing.T) {
-		fails := c.c1.UploadFailures()
-		c.c1.CutNextUpload()
-		c.syncOK(t, e, svc, "sync with a cut upload")
-		if got := c.c1.UploadFailures() - fails; got != 1 {
-			t.Errorf("uploads lost: got %d, want 1 (the cut must happen, once)", got)
-		}
-	})
-	t.Run("token endpoint failing after startup", func(t *testing.T) {
-		// The fake's tokens live faultTokenLifetime, so the SDK renews one
-		// every few seconds; ExpireTokens also voids the current one on
-		// the server. The next renewals fail 503, which the SDK's token
-		// source turns into Unauthenticated (pkg/ugrpc/
-		// c1_credential_provider.go, Token); the runner logs the failed
-		// GetTask, backs off and tries again, so it recovers.
-		const n = 2
-		before := len(c.c1.TokenAttempts())
-		c.c1.ExpireTokens()
-		c.c1.FailTokens(n)
-		waitFor(t, svc, "the token faults spent", func() bool { return refused(c.c1.TokenAttempts()[before:]) >= n })
-		c.syncOK(t, e, svc, "sync after token failures")
-		atts := c.c1.TokenAttempts()[before:]
-		if got := refused(atts); got != n || atts[len(atts)-1].Status != http.StatusOK {
-			t.Errorf("token attempts after the expiry: got %+v, want %d refused with 503, then tokens issued", atts, n)
-		}
-		mustContain(t, "stderr", svc.Stderr(), "failed to get token: 503")
-		t.Logf("token endpoint: %d attempts after the expiry, %d refused; the process kept serving", len(atts), refused(atts))
-	})
+	connectortest.C1Faults(t, c.c1, svc, func(t *testing.T, what string) { c.syncOK(t, e, svc, what) })
 	if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
 		t.Errorf("429 answers: got %d, want 0", got)
 	}
-}
-
-// faultTokenLifetime is the ConductorOne access-token lifetime of the
-// fault test: the SDK's oauth2 source renews 10 s before expiry, so a
-// 11 s token is renewed about every second and the token endpoint is met
-// mid-run, not only at startup.
-const faultTokenLifetime = 11 * time.Second
-
-// refused counts token attempts answered 503.
-func refused(atts []c1fake.TokenAttempt) int {
-	n := 0
-	for _, a := range atts {
-		if a.Status == http.StatusServiceUnavailable {
-			n++
-		}
-	}
-	return n
-}
-
-// waitFor polls cond for up to 30 s, failing t if it never holds or the
-// connector exits.
-func waitFor(t *testing.T, svc *connectortest.Service, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		select {
-		case <-svc.Done():
-			t.Fatalf("connector exited waiting for %s\nstderr:\n%s", what, tail(svc.Stderr(), 3000))
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waiting for %s: not within 30s\nstderr:\n%s", what, tail(svc.Stderr(), 3000))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// unavailable counts the calls c1 answered Unavailable, of any method.
-func unavailable(c1 *c1fake.Server) int {
-	n := 0
-	for _, r := range c1.RPCs() {
-		if r.Code == codes.Unavailable {
-			n++
-		}
-	}
-	return n
-}
-
-// stopSignals are the two ways a service-mode connector is stopped, and
-// the exit baton-sdk v0.25.0 gives each: it handles only SIGINT
-// (pkg/connectorrunner/runner.go, connectorRunner.Run: signal.Notify(…,
-// os.Interrupt) cancels the run, and handleContextCancel swallows that,
-// exit 0); SIGTERM, which Kubernetes sends, is not caught, so Go's
-// default action ends the process at once (ExitCode -1: killed by the
-// signal) and the _connector-service child follows when its stdin
-// closes.
-var stopSignals = []struct {
-	sig      syscall.Signal
-	wantExit int
-}{
-	{syscall.SIGINT, 0},
-	{syscall.SIGTERM, -1},
 }
 
 // TestService_StopMidSync: SIGINT and SIGTERM in the middle of a sync:
@@ -343,8 +238,8 @@ var stopSignals = []struct {
 // task is not reported as a success with a wrong upload, and the next
 // start completes a sync task cleanly.
 func TestService_StopMidSync(t *testing.T) {
-	for _, tt := range stopSignals {
-		sig := tt.sig
+	for _, tt := range connectortest.StopSignals {
+		sig := tt.Sig
 		t.Run(sig.String(), func(t *testing.T) {
 			e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{Latency: 100 * time.Millisecond})
 			c := newC1(t, c1fake.Options{})
@@ -362,8 +257,8 @@ func TestService_StopMidSync(t *testing.T) {
 			}
 			f, finished := c.c1.Finished(id)
 			t.Logf("after %s mid-sync (%d requests made): exit code %d in %s; task finished: %v %v", sig, e.fake.Requests().Total()-calls, res.ExitCode, time.Since(sent).Round(time.Millisecond), finished, f)
-			if res.ExitCode != tt.wantExit {
-				t.Errorf("exit code after %s: got %d, want %d", sig, res.ExitCode, tt.wantExit)
+			if res.ExitCode != tt.WantExit {
+				t.Errorf("exit code after %s: got %d, want %d", sig, res.ExitCode, tt.WantExit)
 			}
 			if !svc.GroupGone(5 * time.Second) {
 				t.Errorf("after %s: processes of the connector's group (the SDK's child) still run 5s after it exited", sig)
