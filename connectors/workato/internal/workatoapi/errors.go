@@ -39,28 +39,22 @@ func Message(body string) string {
 	return strings.Join(titles, "; ")
 }
 
-// explain adds what to do to 401 and 403 answers; the gRPC code is kept.
+// explain adds what to do to 401 and 403 answers (httpx.Explain); the gRPC
+// code is kept.
 func explain(method, route string, err error) error {
-	var se *httpx.StatusError
-	if !errors.As(err, &se) {
-		return err
-	}
-	switch se.StatusCode {
-	case http.StatusUnauthorized:
-		if se.Msg == "" {
-			se.Msg = "the API token was rejected: check --workato-api-key and --workato-data-center (a token works only in the data center that issued it)"
-		}
-	case http.StatusForbidden:
-		if se.Msg == "" {
+	return httpx.Explain(err, func(se *httpx.StatusError) string {
+		switch se.StatusCode {
+		case http.StatusUnauthorized:
+			return "the API token was rejected: check --workato-api-key and --workato-data-center (a token works only in the data center that issued it)"
+		case http.StatusForbidden:
 			key := method + " " + route
 			if name, ok := privilegeNames[key]; ok {
-				se.Msg = fmt.Sprintf("the API client's client role lacks the privilege %q (%s): add it under Workspace admin > API clients > Client roles", name, key)
-			} else {
-				se.Msg = fmt.Sprintf("the API client may not call %s: check its client role and environment", key)
+				return fmt.Sprintf("the API client's client role lacks the privilege %q (%s): add it under Workspace admin > API clients > Client roles", name, key)
 			}
+			return fmt.Sprintf("the API client may not call %s: check its client role and environment", key)
 		}
-	}
-	return err
+		return ""
+	})
 }
 
 // malformed reports a 2xx answer to method route that did not have the

@@ -6,7 +6,6 @@ package xeroapi
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -32,26 +31,21 @@ func explain(err error, op, tenantID string) error {
 	if tenantID != "" {
 		where = fmt.Sprintf("%s for tenant %s", op, tenantID)
 	}
-	var se *httpx.StatusError
-	if !errors.As(err, &se) {
-		return &OpError{Where: where, Err: err}
-	}
-	var p problem
-	_ = json.Unmarshal([]byte(se.Body), &p) // error bodies may be plain text or XML
-	hint := ""
-	switch {
-	case se.StatusCode == http.StatusUnauthorized && strings.HasPrefix(p.Detail, "TokenExpired"):
-		hint = "the access token expired and could not be renewed; check the credentials"
-	case se.StatusCode == http.StatusUnauthorized:
-		hint = "Xero refused the access token (AuthorizationUnsuccessful): it lacks the accounting.settings.read scope, " +
-			"the organisation was disconnected, or the token was revoked; re-authorise the app (baton-xero login) or check --xero-scopes"
-	case se.StatusCode == http.StatusForbidden:
-		hint = "the organisation is not connected to this app (AuthenticationUnsuccessful); reconnect it in Xero, " +
-			"or leave it out with --xero-tenant-ids"
-	}
-	if hint != "" && se.Msg == "" {
-		se.Msg = hint
-	}
+	err = httpx.Explain(err, func(se *httpx.StatusError) string {
+		var p problem
+		_ = json.Unmarshal([]byte(se.Body), &p) // error bodies may be plain text or XML
+		switch {
+		case se.StatusCode == http.StatusUnauthorized && strings.HasPrefix(p.Detail, "TokenExpired"):
+			return "the access token expired and could not be renewed; check the credentials"
+		case se.StatusCode == http.StatusUnauthorized:
+			return "Xero refused the access token (AuthorizationUnsuccessful): it lacks the accounting.settings.read scope, " +
+				"the organisation was disconnected, or the token was revoked; re-authorise the app (baton-xero login) or check --xero-scopes"
+		case se.StatusCode == http.StatusForbidden:
+			return "the organisation is not connected to this app (AuthenticationUnsuccessful); reconnect it in Xero, " +
+				"or leave it out with --xero-tenant-ids"
+		}
+		return ""
+	})
 	return &OpError{Where: where, Err: err}
 }
 
