@@ -71,6 +71,8 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 		}
 		out = append(out, r)
 	}
+	// The profiles were needed for these resources only.
+	s.tenants.forgetOrganisations(attrs.SyncID, ids)
 	next := ""
 	if end < len(conns) {
 		next = strconv.Itoa(end)
@@ -147,5 +149,6 @@ func (s *orgSyncer) Grants(ctx context.Context, r *v2.Resource, attrs resource.S
 			out = append(out, grant.NewGrant(r, subscriberEntitlement, uid))
 		}
 	}
+	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
 	return out, &resource.SyncOpResults{}, nil
 }
