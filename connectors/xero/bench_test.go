@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,6 +149,7 @@ func compare(b *testing.B, label string, workers int, floor, ours benchSync, st 
 		ours.res.Duration.Round(time.Millisecond), ours.mib(), api, 1+2*tenants, st.TooMany)
 	fmt.Fprintf(os.Stderr, "    ratios:     wall/floor %.2f  wall/rate-bound(%v) %s  wall/max(floor,bound) %.2f (target ≤ %.2f)  peak/floor %.2f (target ≤ %.2f)\n",
 		wallRatio, bound, ratioOf(ours.res.Duration, bound), ours.res.Duration.Seconds()/ref.Seconds(), wallTarget, memRatio, memoryTarget)
+	fmt.Fprintf(os.Stderr, "    baton-sdk steps (ms), floor:      %s\n    baton-sdk steps (ms), baton-xero: %s\n", stepDurations(floor.res.Stderr), stepDurations(ours.res.Stderr))
 	if limit := time.Duration(wallTarget * float64(ref)); ours.res.Duration > limit {
 		b.Errorf("%s: wall time: got %v, want ≤ %.1f × max(floor %v, rate bound %v) = %v", label,
 			ours.res.Duration.Round(time.Millisecond), wallTarget, floor.res.Duration.Round(time.Millisecond), bound, limit.Round(time.Millisecond))
@@ -157,6 +159,21 @@ func compare(b *testing.B, label string, workers int, floor, ours benchSync, st 
 	}
 	b.ReportMetric(ours.res.Duration.Seconds()/ref.Seconds(), fmt.Sprintf("w%d-wall/max(floor,bound)", workers))
 	b.ReportMetric(memRatio, fmt.Sprintf("w%d-peak/floor", workers))
+}
+
+// stepDurations is the sync_step_durations_ms baton-sdk logs at the end
+// of a sync: where the wall time went, phase by phase.
+func stepDurations(stderr string) string {
+	const key = `"sync_step_durations_ms":`
+	i := strings.LastIndex(stderr, key)
+	if i < 0 {
+		return "(not logged)"
+	}
+	rest := strings.TrimLeft(stderr[i+len(key):], " ")
+	if j := strings.IndexByte(rest, '}'); j >= 0 {
+		return rest[:j+1]
+	}
+	return "(not logged)"
 }
 
 func ratioOf(d, bound time.Duration) string {
