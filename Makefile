@@ -210,10 +210,11 @@ demo: build $(BIN)/baton
 		ROOT=$(ROOT) DIST=$(DIST) BIN=$(BIN) DEMO_DIR=$(DEMO_DIR) scripts/demo.sh $$c; \
 	done
 
-## bench: the large-fake benchmarks.
+## bench: the large-fake benchmarks (BENCH selects them, e.g. BENCH=Sync_Large).
+BENCH ?= .
 bench:
 	@for c in $(CONNECTORS); do \
-		(cd connectors/$$c && go test -run '^$$' -bench . -benchtime 1x -timeout 30m ./...); \
+		(cd connectors/$$c && go test -run '^$$' -bench '$(BENCH)' -benchtime 1x -timeout 30m ./...); \
 	done
 
 tidy:

@@ -31,8 +31,23 @@ import (
 // (sync, service mode, capabilities, config) with `login` added as one of
 // its subcommands.
 func Main(ctx context.Context, version string) {
-	v, root, err := sdkconfig.DefineConfigurationV2(ctx, Name, runConnector(NewConnector(version)), config.Config,
-		connectorrunner.WithDefaultCapabilitiesConnectorBuilderV2(&Connector{}))
+	run(ctx, version, runConnector(NewConnector(version)))
+}
+
+// DefaultWorkers is the sync worker count baton-xero uses when --workers
+// is not given (baton-sdk's own default is 1, sequential). baton-sdk
+// v0.25.0 lets a connector set it (connectorrunner.WithWorkerCount, which
+// a non-zero --workers overrides); `--workers 1` syncs sequentially. Four
+// workers let the SDK store one organisation's objects while others are
+// read; make bench measures both settings against the SDK floor.
+const DefaultWorkers = 4
+
+// run is Main with the connector's constructor given, so the benchmark's
+// no-I/O floor runs through the very same command line and defaults.
+func run(ctx context.Context, version string, get cli.GetConnectorFunc2[*config.Xero]) {
+	v, root, err := sdkconfig.DefineConfigurationV2(ctx, Name, get, config.Config,
+		connectorrunner.WithDefaultCapabilitiesConnectorBuilderV2(&Connector{}),
+		connectorrunner.WithWorkerCount(DefaultWorkers))
 	if err != nil {
 		exit.LogExit(err)
 		return

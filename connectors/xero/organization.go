@@ -50,11 +50,11 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	}
 	end := min(offset+orgPageSize, len(conns))
 	page := conns[offset:end]
-	ids := make([]string, len(page))
-	for i, c := range page {
-		ids[i] = c.TenantID
-	}
+	ids := tenantIDs(page)
 	s.tenants.prefetch(attrs.SyncID, ids)
+	// Read the next page ahead, so its calls overlap with baton-sdk storing
+	// this one (and, at the app limit, the quota is never left idle).
+	s.tenants.prefetch(attrs.SyncID, tenantIDs(conns[end:min(end+orgPageSize, len(conns))]))
 
 	out := make([]*v2.Resource, 0, len(page))
 	for _, c := range page {
@@ -71,6 +71,8 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 		}
 		out = append(out, r)
 	}
+	// The profiles were needed for these resources only.
+	s.tenants.forgetOrganisations(attrs.SyncID, ids)
 	next := ""
 	if end < len(conns) {
 		next = strconv.Itoa(end)
@@ -78,6 +80,14 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 		return nil, nil, err
 	}
 	return out, &resource.SyncOpResults{NextPageToken: next}, nil
+}
+
+func tenantIDs(conns []xeroapi.Connection) []string {
+	ids := make([]string, len(conns))
+	for i, c := range conns {
+		ids[i] = c.TenantID
+	}
+	return ids
 }
 
 func orgResource(c xeroapi.Connection, org *xeroapi.Organisation) (*v2.Resource, error) {
@@ -147,5 +157,6 @@ func (s *orgSyncer) Grants(ctx context.Context, r *v2.Resource, attrs resource.S
 			out = append(out, grant.NewGrant(r, subscriberEntitlement, uid))
 		}
 	}
+	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
 	return out, &resource.SyncOpResults{}, nil
 }

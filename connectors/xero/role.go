@@ -56,6 +56,7 @@ func (s *roleSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs reso
 		}
 		out = append(out, r)
 	}
+	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
 	return out, &resource.SyncOpResults{}, nil
 }
 
@@ -140,5 +141,6 @@ func (s *roleSyncer) Grants(ctx context.Context, r *v2.Resource, attrs resource.
 			out = append(out, grant.NewGrant(r, assignedEntitlement, userResourceID(tenantID, u.UserID)))
 		}
 	}
+	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
 	return out, &resource.SyncOpResults{}, nil
 }

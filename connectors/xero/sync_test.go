@@ -2,8 +2,10 @@ package xero_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -20,7 +22,17 @@ import (
 const marker = "BATON_XERO_TEST_MAIN"
 
 func TestMain(m *testing.M) {
+	if os.Getenv(rssMarker) != "" {
+		rssMain()
+	}
 	connectortest.MainAs(marker, func() { xero.Main(context.Background(), "test") })
+	connectortest.MainAs(floorMarker, func() { xero.MainFloor(context.Background(), benchDataset) })
+	connectortest.MainAs(fakeMarker, func() {
+		if err := serveBenchFake(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench fake:", err)
+			os.Exit(1)
+		}
+	})
 	goleak.VerifyTestMain(m)
 }
 

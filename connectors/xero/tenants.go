@@ -56,8 +56,9 @@ type tenants struct {
 	loads     *syncload.Loader
 	validated syncload.Reuse[[]xeroapi.Connection] // Validate's answer, for the next sync
 
-	requireAll bool    // an unreachable organisation fails the sync (--xero-require-all-organisations)
-	skips      skipLog // organisations left out of the current sync
+	requireAll bool     // an unreachable organisation fails the sync (--xero-require-all-organisations)
+	skips      skipLog  // organisations left out of the current sync
+	uses       userUses // calls still to read each organisation's users (release.go)
 }
 
 func newTenants(a api, allow []string, requireAll bool, log *zap.Logger) *tenants {

@@ -39,6 +39,7 @@ func (s *userSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs reso
 		}
 		out = append(out, r)
 	}
+	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
 	return out, &resource.SyncOpResults{}, nil
 }
 

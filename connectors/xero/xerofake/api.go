@@ -105,14 +105,7 @@ func (s *Server) tenantFor(g *grant, header string) (*orgState, bool) {
 		if header == "" {
 			return nil, false
 		}
-		found := false
-		for _, c := range s.connectionsFor(g) {
-			if strings.EqualFold(c.TenantID, header) {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !s.connected(g, header) {
 			return nil, false
 		}
 		tenant = header

@@ -378,6 +378,23 @@ func (s *Server) connectionsFor(g *grant) []Connection {
 	return out
 }
 
+// connected reports whether a Web-app grant's tokens may address tenantID:
+// what connectionsFor shows, without listing every connection on every
+// call (a benchmark makes 20,000 calls over 10,000 connections).
+func (s *Server) connected(g *grant, tenantID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g.revoked {
+		return false
+	}
+	for _, id := range s.connIDsByTen[strings.ToLower(tenantID)] {
+		if !s.disconnected[id] {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) handleConnections(w http.ResponseWriter, r *http.Request) {
 	g, ok := s.bearer(w, r)
 	if !ok {

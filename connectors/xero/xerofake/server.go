@@ -99,6 +99,9 @@ type Server struct {
 	conns     []Connection
 	orgs      map[string]*orgState // by lower-cased OrganisationID
 	connByTen map[string]Connection
+	// connIDsByTen lists, by lower-cased tenant ID, the lower-cased IDs of
+	// the tenant's connections.
+	connIDsByTen map[string][]string
 
 	mu           sync.Mutex
 	grants       map[string]*grant
@@ -178,8 +181,11 @@ func New(ds Dataset, opts Options) *Server {
 	for _, c := range ds.Clients {
 		s.clients[c.ID] = c
 	}
+	s.connIDsByTen = make(map[string][]string, len(ds.Connections))
 	for _, c := range ds.Connections {
-		s.connByTen[strings.ToLower(c.TenantID)] = c
+		t := strings.ToLower(c.TenantID)
+		s.connByTen[t] = c
+		s.connIDsByTen[t] = append(s.connIDsByTen[t], strings.ToLower(c.ID))
 	}
 	for _, o := range ds.Orgs {
 		st := &orgState{org: o, users: append([]User(nil), o.Users...), byID: make(map[string]int, len(o.Users))}

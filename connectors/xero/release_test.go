@@ -1,0 +1,121 @@
+package xero
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+
+	"github.com/conductorone/baton-sdk/pkg/types/resource"
+	"go.uber.org/zap"
+
+	"github.com/accessgov/baton-connectors/connectors/xero/internal/xeroapi"
+	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
+)
+
+// countingAPI counts ListUsers calls per tenant.
+type countingAPI struct {
+	api
+	users map[string]*atomic.Int32
+}
+
+func (c *countingAPI) ListUsers(ctx context.Context, tenantID string) ([]xeroapi.User, error) {
+	c.users[tenantID].Add(1)
+	return c.api.ListUsers(ctx, tenantID)
+}
+
+// TestTenants_UsedUsers: an organisation's users are read once for every
+// syncer call that needs them, held until the last of those calls (the
+// user List, the role List, the organisation's Grants, one Grants per
+// role) and released after it, so a later read asks again.
+func TestTenants_UsedUsers(t *testing.T) {
+	ctx := context.Background()
+	ds := xerofake.Generate(2, 10, 1)
+	a := &countingAPI{api: newFloorAPI(ds), users: map[string]*atomic.Int32{}}
+	for _, o := range ds.Orgs {
+		a.users[o.OrganisationID] = &atomic.Int32{}
+	}
+	tn := newTenants(a, nil, false, zap.NewNop())
+	defer tn.close()
+	attrs := resource.SyncOpAttrs{SyncID: "sync-1"}
+	orgs, _, err := newOrgSyncer(tn).List(ctx, nil, attrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(orgs), 2; got != want {
+		t.Fatalf("organisations: got %d, want %d", got, want)
+	}
+	org := orgs[0]
+	tenantID := org.GetId().GetResource()
+	reads := func() int32 { return a.users[tenantID].Load() }
+	cached := func() bool {
+		_, err := tn.users(ctx, attrs.SyncID, tenantID)
+		return err == nil && reads() == 1
+	}
+
+	if _, _, err := newUserSyncer(tn).List(ctx, org.GetId(), attrs); err != nil {
+		t.Fatal(err)
+	}
+	roles, _, err := newRoleSyncer(tn).List(ctx, org.GetId(), attrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := newOrgSyncer(tn).Grants(ctx, org, attrs); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range roles {
+		if !cached() {
+			t.Fatalf("before role grant %d of %d: users read %d times, want 1 (held until the last use)", i+1, len(roles), reads())
+		}
+		if _, _, err := newRoleSyncer(tn).Grants(ctx, r, attrs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := reads(), int32(1); got != want {
+		t.Fatalf("users read during the sync: got %d, want %d", got, want)
+	}
+	if _, err := tn.users(ctx, attrs.SyncID, tenantID); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := reads(), int32(2); got != want {
+		t.Errorf("users read after the last use: got %d, want %d (released, so read again)", got, want)
+	}
+	if got, want := a.users[orgs[1].GetId().GetResource()].Load(), int32(1); got != want {
+		t.Errorf("the other organisation's users read: got %d, want %d (still held)", got, want)
+	}
+}
+
+// TestUserUses_Done: the count starts at 3 + the roles, restarts with a
+// new sync, and only the last call reports last.
+func TestUserUses_Done(t *testing.T) {
+	users := []xeroapi.User{{OrganisationRole: "STANDARD"}, {OrganisationRole: "CUSTOMROLE"}}
+	n := usesOf(users) // 3 + 6 standard roles + CUSTOMROLE
+	if n != 10 {
+		t.Fatalf("usesOf: got %d, want 10", n)
+	}
+	tests := []struct {
+		name  string
+		calls []string // sync IDs, one per call
+		want  []bool
+	}{
+		{"one sync", repeat("s1", n), append(make([]bool, n-1), true)},
+		{"a new sync restarts the count", append(repeat("s1", n-1), repeat("s2", n)...), append(make([]bool, 2*n-2), true)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var u userUses
+			for i, id := range tt.calls {
+				if got := u.done(id, "t1", users); got != tt.want[i] {
+					t.Errorf("call %d (sync %s): got last %v, want %v", i+1, id, got, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
