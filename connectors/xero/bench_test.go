@@ -197,9 +197,10 @@ func benchSize(b *testing.B, orgs, users int, workers []int, checkMemory bool) {
 				fmt.Fprintf(os.Stderr, "  objects: %s\n", ours.snap.Counts())
 			}
 			label := fmt.Sprintf("workers=%d", w)
-			if w == xero.DefaultWorkers {
+			switch w {
+			case xero.DefaultWorkers:
 				label += " (baton-xero's default)"
-			} else if w == 1 {
+			case 1:
 				label += " (baton-sdk's default)"
 			}
 			compare(b, label, w, floor, ours, st, len(tenants), checkMemory)

@@ -92,8 +92,10 @@ func serveBenchFake() error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: counted, ReadHeaderTimeout: 10 * time.Second,
-		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
+	srv := &http.Server{
+		Handler: counted, ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeTLS(ln, "", "") }()
 	ready, _ := json.Marshal(fakeReady{
