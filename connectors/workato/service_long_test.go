@@ -277,45 +277,11 @@ func TestService_StopMidSync(t *testing.T) {
 	}
 }
 
-// TestService_MalformedCredentials: a client ID without "@" or a client
-// secret not of the form <a>:<b>:v1:<jwk> ends the connector within
-// seconds, non-zero, saying which credential is wrong.
+// TestService_MalformedCredentials: see connectortest.C1MalformedCredentials.
 func TestService_MalformedCredentials(t *testing.T) {
-	tests := []struct {
-		name string
-		bad  func(c1fake.Credential) c1fake.Credential
-		want []string
-	}{
-		{"client ID without @", func(c c1fake.Credential) c1fake.Credential {
-			return c1fake.Credential{ClientID: strings.ReplaceAll(c.ClientID, "@", "-"), Secret: c.Secret}
-		}, []string{"error creating connector runner", "invalid client id"}},
-		{"client secret not v1", func(c c1fake.Credential) c1fake.Credential {
-			return c1fake.Credential{ClientID: c.ClientID, Secret: strings.Replace(c.Secret, ":v1:", ":v9:", 1)}
-		}, []string{"error creating connector runner", "invalid client secret"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{})
-			c := newC1(t, c1fake.Options{})
-			svc := connectortest.StartService(t, marker, c.c1, tt.bad(c.cred), nil, e.serviceArgs()...)
-			res, exited := svc.Wait(30 * time.Second)
-			if !exited {
-				t.Fatalf("connector still runs after 30s\nstderr:\n%s", tail(svc.Stderr(), 3000))
-			}
-			if res.ExitCode == 0 {
-				t.Fatalf("exit code: got 0, want non-zero")
-			}
-			mustContain(t, "stderr", res.Stderr, tt.want...)
-			if res.Duration > 15*time.Second {
-				t.Errorf("took %s to fail, want seconds", res.Duration)
-			}
-			if n := len(c.c1.Hellos()); n != 0 {
-				t.Errorf("hellos: got %d, want 0", n)
-			}
-			if n := len(c.c1.TokenAttempts()); n != 0 {
-				t.Errorf("token requests: got %d, want 0 (a malformed credential is refused before any)", n)
-			}
-			t.Logf("exit %d after %s; stderr ends:\n%s", res.ExitCode, res.Duration.Round(time.Millisecond), tail(res.Stderr, 1000))
-		})
-	}
+	connectortest.C1MalformedCredentials(t, func(t *testing.T, bad func(c1fake.Credential) c1fake.Credential) (*c1fake.Server, *connectortest.Service) {
+		e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{})
+		c := newC1(t, c1fake.Options{})
+		return c.c1, connectortest.StartService(t, marker, c.c1, bad(c.cred), nil, e.serviceArgs()...)
+	})
 }

@@ -5,6 +5,7 @@ package connectortest
 
 import (
 	"net/http"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -125,4 +126,48 @@ var StopSignals = []struct {
 }{
 	{syscall.SIGINT, 0},
 	{syscall.SIGTERM, -1},
+}
+
+// C1MalformedCredentials: a client ID without "@" or a client secret not of
+// the form <a>:<b>:v1:<jwk> ends the connector within seconds, non-zero,
+// saying which credential is wrong; no token request is made. start runs
+// the connector against a fresh fake ConductorOne with its credential made
+// bad by bad, and returns both.
+func C1MalformedCredentials(t *testing.T, start func(t *testing.T, bad func(c1fake.Credential) c1fake.Credential) (*c1fake.Server, *Service)) {
+	t.Helper()
+	tests := []struct {
+		name string
+		bad  func(c1fake.Credential) c1fake.Credential
+		want []string
+	}{
+		{"client ID without @", func(c c1fake.Credential) c1fake.Credential {
+			return c1fake.Credential{ClientID: strings.ReplaceAll(c.ClientID, "@", "-"), Secret: c.Secret}
+		}, []string{"error creating connector runner", "invalid client id"}},
+		{"client secret not v1", func(c c1fake.Credential) c1fake.Credential {
+			return c1fake.Credential{ClientID: c.ClientID, Secret: strings.Replace(c.Secret, ":v1:", ":v9:", 1)}
+		}, []string{"error creating connector runner", "invalid client secret"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c1, svc := start(t, tt.bad)
+			res, exited := svc.Wait(30 * time.Second)
+			if !exited {
+				t.Fatalf("connector still runs after 30s\nstderr:\n%s", Tail(svc.Stderr(), 3000))
+			}
+			if res.ExitCode == 0 {
+				t.Fatalf("exit code: got 0, want non-zero")
+			}
+			MustContain(t, "stderr", res.Stderr, tt.want...)
+			if res.Duration > 15*time.Second {
+				t.Errorf("took %s to fail, want seconds", res.Duration)
+			}
+			if n := len(c1.Hellos()); n != 0 {
+				t.Errorf("hellos: got %d, want 0", n)
+			}
+			if n := len(c1.TokenAttempts()); n != 0 {
+				t.Errorf("token requests: got %d, want 0 (a malformed credential is refused before any)", n)
+			}
+			t.Logf("exit %d after %s; stderr ends:\n%s", res.ExitCode, res.Duration.Round(time.Millisecond), Tail(res.Stderr, 1000))
+		})
+	}
 }
