@@ -47,25 +47,6 @@ func (e *env) startService(t *testing.T) (*c1fake.Server, *connectortest.Service
 	return c1, connectortest.StartService(t, marker, c1, cred, []string{"BATON_DISABLE_HTTP_CACHE=true"}, e.serviceArgs()...)
 }
 
-// syncTask runs one full sync task, checks it finished OK after at least
-// one heartbeat, and returns the c1z the connector uploaded.
-func syncTask(t *testing.T, c1 *c1fake.Server, svc *connectortest.Service) string {
-	t.Helper()
-	id := c1.Enqueue(c1fake.SyncTask())[0]
-	f := svc.WaitFinished(t, c1, id, serviceTaskTimeout)
-	if !f.OK {
-		t.Fatalf("sync task: got %s, want success\nstderr:\n%s", f, tail(svc.Stderr(), 4000))
-	}
-	if n := c1.Heartbeats(id); n < 1 {
-		t.Errorf("sync task heartbeats: got %d, want at least 1", n)
-	}
-	path, err := c1.C1Z(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // TestService_SyncGrantRevoke runs one connector process in service mode:
 // a sync task uploads exactly the workspace; a grant task built from that
 // upload's real entitlement and principal changes the fake's state as
@@ -75,7 +56,7 @@ func TestService_SyncGrantRevoke(t *testing.T) {
 	e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{})
 	c1, svc := e.startService(t)
 
-	c1z := syncTask(t, c1, svc)
+	c1z := svc.SyncTask(t, c1, serviceTaskTimeout)
 	e.assertSynced(c1z, expectOptions{})
 	if h := c1.Hellos(); len(h) != 1 || h[0].GetConnectorMetadata().GetDisplayName() != "Workato" {
 		t.Fatalf("hellos: got %d, want 1 with the metadata of Workato", len(h))
@@ -114,7 +95,7 @@ func TestService_SyncGrantRevoke(t *testing.T) {
 		t.Fatalf("roles of %d after the grant task: got %v, want %v", m.ID, got, want)
 	}
 
-	afterGrant := syncTask(t, c1, svc)
+	afterGrant := svc.SyncTask(t, c1, serviceTaskTimeout)
 	e.assertSynced(afterGrant, expectOptions{})
 	key := connectortest.Grant{Entitlement: entID, Principal: principalKey}.Key()
 	synced := connectortest.MustReadProtos(t, afterGrant).Grants[key]
@@ -129,7 +110,7 @@ func TestService_SyncGrantRevoke(t *testing.T) {
 	if got := rolesOf(e, m.ID); !maps.Equal(got, before) {
 		t.Fatalf("roles of %d after the revoke task: got %v, want %v as before", m.ID, got, before)
 	}
-	final := syncTask(t, c1, svc)
+	final := svc.SyncTask(t, c1, serviceTaskTimeout)
 	if snap := e.assertSynced(final, expectOptions{}); snap.Grants[key] != (connectortest.Grant{}) {
 		t.Fatalf("the sync after the revoke task still lists %s", key)
 	}
@@ -197,7 +178,7 @@ func TestService_BadClientSecret(t *testing.T) {
 func TestService_AccountTasks(t *testing.T) {
 	e := newEnv(t, workatofake.ThreeEnvs(), workatofake.Options{})
 	c1, svc := e.startService(t)
-	c1z := syncTask(t, c1, svc)
+	c1z := svc.SyncTask(t, c1, serviceTaskTimeout)
 
 	profile, err := structpb.NewStruct(map[string]any{
 		"name": "Nia Newcomer", "email": "nia@example.com",
@@ -231,7 +212,7 @@ func TestService_AccountTasks(t *testing.T) {
 			t.Fatalf("member %d still in the workspace after the delete-resource task", victim.ID)
 		}
 	}
-	after := syncTask(t, c1, svc)
+	after := svc.SyncTask(t, c1, serviceTaskTimeout)
 	if snap := e.assertSynced(after, expectOptions{}); snap.Resources[key].ID != "" {
 		t.Fatalf("deleted collaborator %s is still synced", key)
 	}

@@ -58,18 +58,7 @@ func TestService_SyncAndGrant(t *testing.T) {
 
 	sync := func() string {
 		t.Helper()
-		id := c1.Enqueue(c1fake.SyncTask())[0]
-		f := svc.WaitFinished(t, c1, id, serviceTaskTimeout)
-		if !f.OK {
-			t.Fatalf("sync task: got %s, want success\nstderr:\n%s", f, tail(svc.Stderr(), 4000))
-		}
-		if n := c1.Heartbeats(id); n < 1 {
-			t.Errorf("sync task heartbeats: got %d, want at least 1", n)
-		}
-		path, err := c1.C1Z(id)
-		if err != nil {
-			t.Fatal(err)
-		}
+		path := svc.SyncTask(t, c1, serviceTaskTimeout)
 		e.assertSynced(path, organisations(e.ds))
 		return path
 	}

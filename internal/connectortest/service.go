@@ -182,3 +182,23 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// SyncTask hands the connector one full sync task, waits up to timeout
+// for it to finish OK after at least one heartbeat, and returns the c1z
+// the connector uploaded.
+func (s *Service) SyncTask(t testing.TB, c1 *c1fake.Server, timeout time.Duration) string {
+	t.Helper()
+	id := c1.Enqueue(c1fake.SyncTask())[0]
+	f := s.WaitFinished(t, c1, id, timeout)
+	if !f.OK {
+		t.Fatalf("sync task: got %s, want success\nstderr:\n%s", f, Tail(s.Stderr(), 4000))
+	}
+	if n := c1.Heartbeats(id); n < 1 {
+		t.Errorf("sync task heartbeats: got %d, want at least 1", n)
+	}
+	path, err := c1.C1Z(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
