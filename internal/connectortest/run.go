@@ -73,9 +73,11 @@ func Exec(ctx context.Context, marker string, env []string, args ...string) (Res
 }
 
 // Run runs the connector like Exec, bounded by timeout, and fails t unless
-// it succeeds (wantOK) or fails (!wantOK) as wanted, printing the end of
-// its stderr when not.
-func Run(t testing.TB, marker string, wantOK bool, timeout time.Duration, env []string, args ...string) Result {
+// it exits with wantExit, printing the end of its stderr when not.
+// baton-sdk exits with the gRPC code of the error that ended the run (3
+// InvalidArgument, 7 PermissionDenied, 10 Aborted, 13 Internal, 16
+// Unauthenticated, ...).
+func Run(t testing.TB, marker string, wantExit int, timeout time.Duration, env []string, args ...string) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -86,8 +88,8 @@ func Run(t testing.TB, marker string, wantOK bool, timeout time.Duration, env []
 	if res.SDKExitRace {
 		t.Logf("the connector process exited 0 after a failed run (baton-sdk v0.25.0's exit race, see connectortest/sdkexit.go); its error meant exit %d", res.ExitCode)
 	}
-	if (res.ExitCode == 0) != wantOK {
-		t.Fatalf("connector exit code: got %d, want success %v\nstderr:\n%s", res.ExitCode, wantOK, Tail(res.Stderr, 4000))
+	if res.ExitCode != wantExit {
+		t.Fatalf("connector exit code: got %d, want %d\nstderr:\n%s", res.ExitCode, wantExit, Tail(res.Stderr, 4000))
 	}
 	return res
 }
