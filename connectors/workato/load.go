@@ -243,18 +243,30 @@ func (w *workspace) loadProjectGrants(ctx context.Context, m *model, projectRole
 			return wrap(fmt.Sprintf("list grants of project %s", p.ID), err)
 		}
 		for _, g := range grants {
-			rid, ok := byID[g.RoleID]
+			if g.User == nil {
+				// A grant to a collaborator group: groups are not resources
+				// of this connector yet, so the grant is left out, said
+				// here rather than silently.
+				group := workatoapi.ID("")
+				if g.UserGroup != nil {
+					group = g.UserGroup.ID
+				}
+				w.log.Info("workato: project grant to a collaborator group not synced (collaborator groups are not synced yet)",
+					zap.String("grant_id", g.ID), zap.String("project_id", p.ID.String()), zap.String("user_group_id", group.String()))
+				continue
+			}
+			rid, ok := byID[g.ProjectRole.ID]
 			if !ok {
-				rid, ok = byName[strings.ToLower(g.RoleName)]
+				rid, ok = byName[strings.ToLower(g.ProjectRole.Name)]
 			}
 			if !ok {
 				return status.Errorf(codes.Internal, "workato: project %s grant %s names project role %s (%q) that GET /api/project_roles did not list",
-					p.ID, g.ID, g.RoleID, g.RoleName)
+					p.ID, g.ID, g.ProjectRole.ID, g.ProjectRole.Name)
 			}
 			if m.ProjectRoleGrants[p.ID] == nil {
 				m.ProjectRoleGrants[p.ID] = map[string][]workatoapi.ID{}
 			}
-			m.ProjectRoleGrants[p.ID][rid] = append(m.ProjectRoleGrants[p.ID][rid], g.Collaborator())
+			m.ProjectRoleGrants[p.ID][rid] = append(m.ProjectRoleGrants[p.ID][rid], g.User.ID)
 		}
 	}
 	return nil

@@ -87,6 +87,10 @@ func (s *Server) serveNewRoles(w http.ResponseWriter, r *http.Request, roles []N
 	fakeapi.WriteJSON(w, http.StatusOK, out)
 }
 
+// devEnvironmentID is the ID the fake gives the DEV environment in the
+// answers that name one.
+const devEnvironmentID = 148425
+
 func (s *Server) handleProjectGrants(w http.ResponseWriter, r *http.Request) {
 	if !s.ws.Migrated {
 		writeMessage(w, http.StatusUnauthorized, msgUnauthorized)
@@ -102,11 +106,25 @@ func (s *Server) handleProjectGrants(w http.ResponseWriter, r *http.Request) {
 		roleNames[role.ID] = role.Name
 	}
 	s.mu.Lock()
+	project := s.ws.Projects[s.projectByID[id]]
+	members := make(map[int]Member, len(s.ws.Members))
+	for _, m := range s.ws.Members {
+		members[m.ID] = m
+	}
 	var grants []projectGrantJSON
 	for _, g := range s.ws.ProjectGrants {
-		if g.ProjectID == id {
-			grants = append(grants, projectGrantJSON{ID: g.ID, ProjectID: g.ProjectID, MemberID: g.MemberID, RoleID: g.RoleID, RoleName: roleNames[g.RoleID]})
+		if g.ProjectID != id {
+			continue
 		}
+		m := members[g.MemberID]
+		grants = append(grants, projectGrantJSON{
+			ID: g.ID,
+			// The fake's projects all live in DEV, the environment of the
+			// API client that may call the collaborator endpoints.
+			Project:     grantProjectJSON{ID: project.ID, Name: project.Name, Environment: grantEnvironmentJSON{ID: devEnvironmentID, Type: EnvDev}},
+			ProjectRole: grantRoleJSON{ID: g.RoleID, Name: roleNames[g.RoleID]},
+			User:        &grantUserJSON{ID: m.ID, Name: m.Name, Email: m.Email},
+		})
 	}
 	s.mu.Unlock()
 	number, size := normPage(s.pageNumber(r, "page[number]"), queryInt(r, "page[size]"))

@@ -149,6 +149,25 @@ func TestServer_ProjectGrants(t *testing.T) {
 	ws := MigratedWorkspace()
 	_, base, _ := manualServer(t, ws, Options{})
 	_, lbase, _ := manualServer(t, ThreeEnvs(), Options{})
+	// grant is the documented nested shape of a grant on project 649122.
+	grant := func(id string, memberID, roleID int, roleName string) projectGrantJSON {
+		m, ok := memberByID(ws, memberID)
+		if !ok {
+			t.Fatalf("dataset has no member %d", memberID)
+		}
+		var projectName string
+		for _, p := range ws.Projects {
+			if p.ID == 649122 {
+				projectName = p.Name
+			}
+		}
+		return projectGrantJSON{
+			ID:          id,
+			Project:     grantProjectJSON{ID: 649122, Name: projectName, Environment: grantEnvironmentJSON{ID: devEnvironmentID, Type: EnvDev}},
+			ProjectRole: grantRoleJSON{ID: roleID, Name: roleName},
+			User:        &grantUserJSON{ID: memberID, Name: m.Name, Email: m.Email},
+		}
+	}
 	tests := []struct {
 		name     string
 		url      string
@@ -158,13 +177,13 @@ func TestServer_ProjectGrants(t *testing.T) {
 		{
 			name: "project with two grants", url: base + "/api/projects/649122/project_grants", wantCode: 200,
 			want: []projectGrantJSON{
-				{ID: ws.ProjectGrants[0].ID, ProjectID: 649122, MemberID: 5202, RoleID: 32, RoleName: "Advanced builder"},
-				{ID: ws.ProjectGrants[1].ID, ProjectID: 649122, MemberID: 5203, RoleID: 31, RoleName: "Project admin"},
+				grant(ws.ProjectGrants[0].ID, 5202, 32, "Advanced builder"),
+				grant(ws.ProjectGrants[1].ID, 5203, 31, "Project admin"),
 			},
 		},
 		{
 			name: "second page of one", url: base + "/api/projects/649122/project_grants?page[number]=2&page[size]=1", wantCode: 200,
-			want: []projectGrantJSON{{ID: ws.ProjectGrants[1].ID, ProjectID: 649122, MemberID: 5203, RoleID: 31, RoleName: "Project admin"}},
+			want: []projectGrantJSON{grant(ws.ProjectGrants[1].ID, 5203, 31, "Project admin")},
 		},
 		{name: "unknown project", url: base + "/api/projects/1/project_grants", wantCode: 404},
 		{name: "before migration", url: lbase + "/api/projects/649122/project_grants", wantCode: 401},

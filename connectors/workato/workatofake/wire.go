@@ -126,12 +126,41 @@ type pagedJSON[T any] struct {
 	Page  pageJSON `json:"page"`
 }
 
+// projectGrantJSON is a project grant as Workato documents it
+// (workato-api.md §2.6); exactly one of User and UserGroup is set.
 type projectGrantJSON struct {
-	ID        string `json:"id"`
-	ProjectID int    `json:"project_id"`
-	MemberID  int    `json:"member_id"`
-	RoleID    int    `json:"role_id"`
-	RoleName  string `json:"role_name"`
+	ID          string              `json:"id"`
+	Project     grantProjectJSON    `json:"project"`
+	ProjectRole grantRoleJSON       `json:"project_role"`
+	UserGroup   *grantUserGroupJSON `json:"user_group"`
+	User        *grantUserJSON      `json:"user"`
+}
+
+type grantProjectJSON struct {
+	ID          int                  `json:"id"`
+	Name        string               `json:"name"`
+	Environment grantEnvironmentJSON `json:"environment"`
+}
+
+type grantEnvironmentJSON struct {
+	ID   int    `json:"id"`
+	Type string `json:"type"`
+}
+
+type grantRoleJSON struct {
+	ID   int    `json:"id"`
+	Name string `json:"name"`
+}
+
+type grantUserGroupJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type grantUserJSON struct {
+	ID    int    `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
 }
 
 type folderJSON struct {

@@ -206,22 +206,50 @@ type RBACRole struct {
 	UpdatedAt    Time   `json:"updated_at"`
 }
 
-// ProjectGrant is an RBAC 2.0 project role held by a collaborator.
+// ProjectGrant is one RBAC 2.0 project grant, in the shape Workato
+// documents (workato-api.md §2.6):
+//
+//	{"id":"pg-AQAEnmKC-Dtt9aD",
+//	 "project":{"id":178229,"name":"Development","environment":{"id":148425,"type":"dev"}},
+//	 "project_role":{"id":"pr-AQBGCnMB-JoFtKL","name":"Developers"},
+//	 "user_group":null,"user":{"id":1,"name":"Taylor","email":"t@x.com"}}
+//
+// Exactly one of User and UserGroup is set.
 type ProjectGrant struct {
-	ID        string `json:"id"`
-	ProjectID ID     `json:"project_id"`
-	MemberID  ID     `json:"member_id"`
-	UserID    ID     `json:"user_id"` // some answers name the collaborator user_id
-	RoleID    ID     `json:"role_id"`
-	RoleName  string `json:"role_name"`
+	ID          string           `json:"id"`
+	Project     GrantProject     `json:"project"`
+	ProjectRole GrantProjectRole `json:"project_role"`
+	User        *GrantUser       `json:"user"`
+	UserGroup   *GrantUserGroup  `json:"user_group"`
 }
 
-// Collaborator returns whichever collaborator field the answer used.
-func (g ProjectGrant) Collaborator() ID {
-	if g.MemberID != "" {
-		return g.MemberID
-	}
-	return g.UserID
+// GrantProject is the project a grant is on.
+type GrantProject struct {
+	ID          ID     `json:"id"`
+	Name        string `json:"name"`
+	Environment struct {
+		ID   ID     `json:"id"`
+		Type string `json:"type"`
+	} `json:"environment"`
+}
+
+// GrantProjectRole is the project role a grant gives.
+type GrantProjectRole struct {
+	ID   ID     `json:"id"`
+	Name string `json:"name"`
+}
+
+// GrantUser is the collaborator a grant is to.
+type GrantUser struct {
+	ID    ID     `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// GrantUserGroup is the collaborator group a grant is to.
+type GrantUserGroup struct {
+	ID   ID     `json:"id"`
+	Name string `json:"name"`
 }
 
 // Project is a project; FolderID is its root folder.

@@ -129,3 +129,53 @@ func TestBaseURL(t *testing.T) {
 		t.Fatalf("BaseURL(mars): got %v, want an error listing the data centers", err)
 	}
 }
+
+// TestProjectGrant_UnmarshalJSON decodes project grants in the shape
+// Workato documents (workato-api.md §2.6), to a collaborator and to a
+// collaborator group.
+func TestProjectGrant_UnmarshalJSON(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        string
+		wantRole  ID
+		wantUser  ID // "" when the grant is to a group
+		wantGroup ID
+	}{
+		{
+			name:     "documented sample, to a collaborator",
+			in:       `{"id":"pg-AQAEnmKC-Dtt9aD","project":{"id":178229,"name":"Development","environment":{"id":148425,"type":"dev"}},"project_role":{"id":"pr-AQBGCnMB-JoFtKL","name":"Developers"},"user_group":null,"user":{"id":1,"name":"Taylor","email":"t@x.com"}}`,
+			wantRole: "pr-AQBGCnMB-JoFtKL", wantUser: "1",
+		},
+		{
+			name:     "to a collaborator group",
+			in:       `{"id":"pg-AQAEnmKC-Dtt9aE","project":{"id":178229,"name":"Development","environment":{"id":148425,"type":"dev"}},"project_role":{"id":"pr-AQBGCnMB-JoFtKL","name":"Developers"},"user_group":{"id":"am-WxEKCibh-dTXBtz","name":"Finance"},"user":null}`,
+			wantRole: "pr-AQBGCnMB-JoFtKL", wantGroup: "am-WxEKCibh-dTXBtz",
+		},
+		{
+			name:     "numeric project role ID, as some samples show",
+			in:       `{"id":"pg-1","project":{"id":7,"name":"P","environment":{"id":1,"type":"prod"}},"project_role":{"id":31,"name":"Project admin"},"user_group":null,"user":{"id":5203,"name":"A","email":"a@x"}}`,
+			wantRole: "31", wantUser: "5203",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var g ProjectGrant
+			if err := json.Unmarshal([]byte(tt.in), &g); err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if g.ProjectRole.ID != tt.wantRole {
+				t.Errorf("project role: got %q, want %q", g.ProjectRole.ID, tt.wantRole)
+			}
+			var user, group ID
+			if g.User != nil {
+				user = g.User.ID
+			}
+			if g.UserGroup != nil {
+				group = g.UserGroup.ID
+			}
+			if user != tt.wantUser || group != tt.wantGroup {
+				t.Errorf("assignee: got user %q group %q, want user %q group %q", user, group, tt.wantUser, tt.wantGroup)
+			}
+		})
+	}
+}
