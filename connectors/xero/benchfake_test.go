@@ -45,6 +45,12 @@ const (
 	fakeTimeout = 30 * time.Second
 )
 
+// benchLatency is how long the fake takes to answer each call: a round
+// trip to Xero from a cluster and Xero's own time, roughly. With none the
+// benchmark would measure only local CPU and hide a connector that keeps
+// too few calls in flight to use the app limit.
+const benchLatency = 100 * time.Millisecond
+
 // benchDataset is the dataset the environment names.
 func benchDataset() xerofake.Dataset {
 	orgs, _ := strconv.Atoi(os.Getenv(envOrgs))
@@ -75,7 +81,7 @@ func serveBenchFake() error {
 	dir := os.Getenv(envFakeDir)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	fake := xerofake.New(benchDataset(), xerofake.Options{})
+	fake := xerofake.New(benchDataset(), xerofake.Options{Latency: benchLatency})
 	counted, status := connectortest.CountStatuses(fake, nil)
 	ca, err := loopbackcert.NewCA("xero bench fake CA")
 	if err != nil {
