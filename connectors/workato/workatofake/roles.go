@@ -79,7 +79,7 @@ func (s *Server) serveNewRoles(w http.ResponseWriter, r *http.Request, roles []N
 	s.mu.Lock()
 	for _, role := range page {
 		out.Data = append(out.Data, newRoleJSON{
-			ID: role.ID, Name: role.Name, MembersCount: count(role), Type: role.Type,
+			ID: textID(role.ID), Name: role.Name, MembersCount: count(role), Type: role.Type,
 			CreatedAt: wtime(role.CreatedAt), UpdatedAt: wtime(role.UpdatedAt),
 		})
 	}
@@ -101,7 +101,7 @@ func (s *Server) handleProjectGrants(w http.ResponseWriter, r *http.Request) {
 		writeMessage(w, http.StatusNotFound, msgNotFound)
 		return
 	}
-	roleNames := make(map[int]string, len(s.ws.ProjectRoles))
+	roleNames := make(map[string]string, len(s.ws.ProjectRoles))
 	for _, role := range s.ws.ProjectRoles {
 		roleNames[role.ID] = role.Name
 	}
@@ -122,7 +122,7 @@ func (s *Server) handleProjectGrants(w http.ResponseWriter, r *http.Request) {
 			// The fake's projects all live in DEV, the environment of the
 			// API client that may call the collaborator endpoints.
 			Project:     grantProjectJSON{ID: project.ID, Name: project.Name, Environment: grantEnvironmentJSON{ID: devEnvironmentID, Type: EnvDev}},
-			ProjectRole: grantRoleJSON{ID: g.RoleID, Name: roleNames[g.RoleID]},
+			ProjectRole: grantRoleJSON{ID: textID(g.RoleID), Name: roleNames[g.RoleID]},
 			User:        &grantUserJSON{ID: m.ID, Name: m.Name, Email: m.Email},
 		})
 	}
