@@ -126,7 +126,7 @@ func parseActivityQuery(r *http.Request) (activityQuery, *apiError) {
 		if v == "" {
 			continue
 		}
-		t, err := time.Parse(time.RFC3339Nano, v)
+		t, err := parseInstant(v)
 		if err != nil {
 			return out, errMessage(http.StatusBadRequest, fmt.Sprintf("%s %q is not an ISO 8601 time (YYYY-MM-DDTHH:mm:ss.SSSZ)", k.key, v))
 		}
@@ -161,6 +161,19 @@ func parseActivityQuery(r *http.Request) (activityQuery, *apiError) {
 	out.inRes, out.exRes = list("include_resource_types"), list("exclude_resource_types")
 	out.inEvent, out.exEvt = list("include_event_types"), list("exclude_event_types")
 	return out, nil
+}
+
+// parseInstant reads an ISO 8601 time with any offset ("Z", "-07:00" or
+// "-0700"), with or without fractions.
+func parseInstant(v string) (time.Time, error) {
+	var err error
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700"} {
+		var t time.Time
+		if t, err = time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, err
 }
 
 // matches reports whether e passes every filter but page[after].

@@ -91,6 +91,10 @@ func TestServer_ActivityLogFilters(t *testing.T) {
 			want: want(EnvDev, func(a ActivityEntry) bool { return !a.CreatedAt.Before(from) && !a.CreatedAt.After(to) })},
 		{name: "from/to in PDT", token: EnvTokenDev, query: "from=" + url.QueryEscape(from.In(pdt).Format(timeLayout)) + "&to=" + url.QueryEscape(to.In(pdt).Format(timeLayout)),
 			want: want(EnvDev, func(a ActivityEntry) bool { return !a.CreatedAt.Before(from) && !a.CreatedAt.After(to) })},
+		{name: "from/to without a colon in the offset", token: EnvTokenDev, query: "from=" + url.QueryEscape(from.In(pdt).Format("2006-01-02T15:04:05.000-0700")) + "&to=" + url.QueryEscape(to.In(pdt).Format("2006-01-02T15:04:05-0700")),
+			want: want(EnvDev, func(a ActivityEntry) bool {
+				return !a.CreatedAt.Before(from) && !a.CreatedAt.After(to.Truncate(time.Second))
+			})},
 		{name: "users_ids[]", token: EnvTokenDev, query: "users_ids[]=6002&users_ids[]=6003",
 			want: want(EnvDev, func(a ActivityEntry) bool { return a.UserID == 6002 || a.UserID == 6003 })},
 		{name: "include event types", token: EnvTokenDev, query: "include_event_types[]=user_login",
