@@ -238,7 +238,36 @@ func (s *Server) handleActivityLogs(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Data = append(out.Data, s.activityJSONLocked(e, members))
 	}
+	if s.opts.ActivityKeys == ActivityKeysAlternate {
+		alt := make([]activityAltJSON, 0, len(out.Data))
+		for _, e := range out.Data {
+			alt = append(alt, e.alternate())
+		}
+		fakeapi.WriteJSON(w, http.StatusOK, map[string]any{"data": alt, "total": out.Total})
+		return
+	}
 	fakeapi.WriteJSON(w, http.StatusOK, out)
+}
+
+// activityAltJSON is an entry under Options.ActivityKeysAlternate: "type"
+// and "timestamp" at the top, the resource type only in "resource".
+type activityAltJSON struct {
+	ID        int                   `json:"id"`
+	Type      string                `json:"type"`
+	Timestamp string                `json:"timestamp"`
+	Workspace activityWorkspaceJSON `json:"workspace"`
+	User      *activityUserJSON     `json:"user"`
+	Details   activityDetailsJSON   `json:"details"`
+	Resource  activityResourceJSON  `json:"resource"`
+}
+
+func (e activityEntryJSON) alternate() activityAltJSON {
+	out := activityAltJSON{ID: e.ID, Type: e.EventType, Timestamp: e.CreatedAt, Workspace: e.Workspace, User: e.User, Details: e.Details}
+	if e.Resource != nil {
+		out.Resource = *e.Resource
+	}
+	out.Resource.Type = e.ResourceType
+	return out
 }
 
 func (s *Server) activityJSONLocked(e ActivityEntry, members map[int]Member) activityEntryJSON {

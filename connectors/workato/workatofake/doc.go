@@ -140,6 +140,12 @@
 //   - On a migrated workspace with LegacyEnvs (mid-migration) /api/roles
 //     still serves the legacy custom roles, and PUT takes role_type
 //     privilege_group only in those environments.
+//   - Shapes the reference leaves open are servable by Options:
+//     ActivityKeys (type/timestamp instead of event_type/created_at),
+//     APIClientsEnvelope ({data,total} or a bare array),
+//     OtherEnvForbidden (403 instead of 404 for another environment's
+//     project or grant) and RBACErrorsForm ({"errors":[{"title"}]} error
+//     bodies on the group, grant, API-client and activity-log endpoints).
 //   - Timestamps are shown at a fixed -07:00 offset with milliseconds.
 //   - Staging (Options, staging.go; all off by default): members removed
 //     right after the members list is served; GET /api/members paged, or

@@ -238,7 +238,11 @@ func (s *Server) Handler(dataCenter string) http.Handler {
 		}),
 	)
 	for _, ep := range s.endpoints() {
-		rt.Handle(ep.route, s.stage(ep.route, s.guard(dc, ep)))
+		h := s.guard(dc, ep)
+		if s.opts.RBACErrorsForm && rbacGroups[ep.group] {
+			h = errorsForm(h)
+		}
+		rt.Handle(ep.route, s.stage(ep.route, h))
 	}
 	s.hosts[dc] = rt
 	return rt
