@@ -22,20 +22,20 @@ import (
 const (
 	EventUserLogin          = "user_login"
 	EventTokenRegenerated   = "token_regenerated"
-	EventMemberRoleUpdated  = "collaborator_role_updated"        // guessed
-	EventMemberRemoved      = "collaborator_removed"             // guessed
-	EventMemberInvited      = "collaborator_invited"             // guessed
-	EventGroupMemberAdded   = "user_group_member_added"          // guessed
-	EventGroupMemberRemoved = "user_group_member_removed"        // guessed
-	EventProjectGrantPut    = "project_grant_created_or_updated" // guessed
-	EventProjectGrantDelete = "project_grant_deleted"            // guessed
+	EventMemberRoleUpdated  = "collaborator_role_updated"        // UNCERTAIN: guessed
+	EventMemberRemoved      = "collaborator_removed"             // UNCERTAIN: guessed
+	EventMemberInvited      = "collaborator_invited"             // UNCERTAIN: guessed
+	EventGroupMemberAdded   = "user_group_member_added"          // UNCERTAIN: guessed
+	EventGroupMemberRemoved = "user_group_member_removed"        // UNCERTAIN: guessed
+	EventProjectGrantPut    = "project_grant_created_or_updated" // UNCERTAIN: guessed
+	EventProjectGrantDelete = "project_grant_deleted"            // UNCERTAIN: guessed
 
 	ResourceUser         = "User"
 	ResourceAPIClient    = "ApiClient"
 	ResourceMemberGrant  = "ManagedUserGrant"
 	ResourceInvitation   = "MemberInvitation"
-	ResourceUserGroup    = "UserGroup"    // guessed
-	ResourceProjectGrant = "ProjectGrant" // guessed
+	ResourceUserGroup    = "UserGroup"    // UNCERTAIN: guessed
+	ResourceProjectGrant = "ProjectGrant" // UNCERTAIN: guessed
 )
 
 // logLocked appends e to the activity log with the next id and the fake
@@ -48,7 +48,7 @@ func (s *Server) logLocked(e ActivityEntry) {
 	s.ws.Activity = append(s.ws.Activity, e)
 }
 
-// memberResource is the entry of an activity on member m.
+// memberEntry is an entry, by actor in env, of an activity on member m.
 func memberEntry(env, event, resourceType string, actor int, m Member, activity string) ActivityEntry {
 	return ActivityEntry{
 		Env: env, EventType: event, ResourceType: resourceType, UserID: actor,

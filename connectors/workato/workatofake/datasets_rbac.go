@@ -410,7 +410,7 @@ func rbacActivity(ws *Workspace) []ActivityEntry {
 		}
 		if i >= 31 && i <= 35 {
 			m.LastActivityAt = SignInBase.Add(time.Duration(i) * time.Hour)
-			m.LastActivityEvent = "recipe_started" // guessed: any event that is not a sign-in
+			m.LastActivityEvent = "recipe_started" // UNCERTAIN: a guessed event string; any event that is not a sign-in
 		}
 	}
 	return out
