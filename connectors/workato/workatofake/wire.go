@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -106,8 +107,34 @@ type roleJSON struct {
 	Privileges  Privileges `json:"privileges"`
 }
 
+// textID is an opaque id as text: served as a JSON number when it is all
+// digits (as Workato's numeric ids are), else as a string.
+type textID string
+
+func (id textID) MarshalJSON() ([]byte, error) {
+	if id != "" && strings.Trim(string(id), "0123456789") == "" && (len(id) == 1 || id[0] != '0') {
+		return []byte(id), nil
+	}
+	return json.Marshal(string(id))
+}
+
+// UnmarshalJSON reads a number or a string (the tests decode answers).
+func (id *textID) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*id = textID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	*id = textID(n)
+	return nil
+}
+
 type newRoleJSON struct {
-	ID           int    `json:"id"`
+	ID           textID `json:"id"`
 	Name         string `json:"name"`
 	MembersCount int    `json:"members_count"`
 	Type         string `json:"type"`
@@ -148,7 +175,7 @@ type grantEnvironmentJSON struct {
 }
 
 type grantRoleJSON struct {
-	ID   int    `json:"id"`
+	ID   textID `json:"id"`
 	Name string `json:"name"`
 }
 
@@ -227,4 +254,31 @@ func normPage(number, size int) (int, int) {
 		size = 1
 	}
 	return number, size
+}
+
+// rbacGroups are the endpoint groups whose errors Options.RBACErrorsForm
+// rewrites.
+var rbacGroups = map[string]bool{GroupUserGroups: true, GroupProjectGrants: true, GroupAPIClients: true, GroupActivityLogs: true}
+
+// errorsForm rewrites h's {"message":m} error answers as
+// {"errors":[{"title":m}]}, the form newer RBAC endpoints may use.
+func errorsForm(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h(rec, r)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		body := rec.Body.Bytes()
+		var m messageBody
+		if rec.Code >= 400 && json.Unmarshal(body, &m) == nil && m.Message != "" {
+			type title struct {
+				Title string `json:"title"`
+			}
+			fakeapi.WriteJSON(w, rec.Code, map[string][]title{"errors": {{Title: m.Message}}})
+			return
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	}
 }
