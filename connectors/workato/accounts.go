@@ -84,7 +84,7 @@ func (s *collaboratorSyncer) CreateAccount(ctx context.Context, info *v2.Account
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	inv, err := s.prov.api.InviteMember(ctx, name, email, roles)
+	inv, err := s.prov.dev().InviteMember(ctx, name, email, roles)
 	if err != nil {
 		var se *httpx.StatusError
 		if errors.As(err, &se) && (se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusUnprocessableEntity) {
@@ -178,8 +178,8 @@ func (s *collaboratorSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v
 	if err != nil {
 		return nil, err
 	}
-	defer s.prov.lock(mid)()
-	if err := s.prov.api.DeleteMember(ctx, mid); err != nil {
+	defer s.prov.lock(memberLock(mid))()
+	if err := s.prov.dev().DeleteMember(ctx, mid); err != nil {
 		var se *httpx.StatusError
 		if errors.As(err, &se) && httpx.IsNotFound(err) {
 			if se.Attempts > 1 {
