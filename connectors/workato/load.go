@@ -46,6 +46,13 @@ type api interface {
 	UpdateMemberRoles(ctx context.Context, id workatoapi.ID, roles []workatoapi.EnvRole) (*workatoapi.Member, error)
 	DeleteMember(ctx context.Context, id workatoapi.ID) error
 	InviteMember(ctx context.Context, name, email string, roles []workatoapi.EnvRole, groupIDs []workatoapi.ID) (*workatoapi.Invitation, error)
+	// TEMPORARY (wk-prov, until wk-sync's api lands):
+	ListGroups(ctx context.Context, page int) ([]workatoapi.Group, int, error)
+	ListGroupMembers(ctx context.Context, group workatoapi.ID, page int) ([]workatoapi.GroupMember, int, error)
+	AddGroupMember(ctx context.Context, group, user workatoapi.ID) error
+	RemoveGroupMember(ctx context.Context, group, user workatoapi.ID) error
+	PutProjectGrants(ctx context.Context, project workatoapi.ID, grants []workatoapi.ProjectGrantInput) ([]workatoapi.ProjectGrant, error)
+	DeleteProjectGrant(ctx context.Context, id workatoapi.ID) error
 }
 
 // workspace loads the model once per sync through a syncload.Loader: every

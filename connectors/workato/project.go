@@ -15,7 +15,10 @@ import (
 // projectSyncer lists projects. On an RBAC 2.0 workspace each project has
 // one entitlement per project role ("role-<id>"), granted from the
 // project's grants.
-type projectSyncer struct{ ws *workspace }
+type projectSyncer struct {
+	ws   *workspace
+	prov *provisioner
+}
 
 func (s *projectSyncer) ResourceType(context.Context) *v2.ResourceType { return projectResourceType }
 
