@@ -43,14 +43,6 @@ func (s *groupSyncer) Revoke(ctx context.Context, g *v2.Grant) (annotations.Anno
 	return s.prov.revokeGroupMember(ctx, g)
 }
 
-// groupMemberSlug is the slug of a group's one entitlement.
-const groupMemberSlug = "member"
-
-// groupMemberEntitlementID is the ID of group id's member entitlement.
-func groupMemberEntitlementID(id workatoapi.ID) string {
-	return groupTypeID + ":" + id.String() + ":" + groupMemberSlug
-}
-
 // idpWarning is said with every group change that succeeded.
 const idpWarning = "if this workspace's collaborator groups are managed by the identity provider (SAML role sync or SCIM passing workato_user_groups), " +
 	"Workato overwrites this change at the collaborator's next SSO sign-in; Workato's API does not say whether they are"
@@ -69,8 +61,8 @@ func parseGroupEntitlement(ent *v2.Entitlement) (workatoapi.ID, error) {
 	if err != nil {
 		return "", err
 	}
-	if slug != groupMemberSlug {
-		return "", status.Errorf(codes.InvalidArgument, "workato: %q is not a group membership entitlement (want group:<id>:%s)", ent.GetId(), groupMemberSlug)
+	if slug != memberEntitlement {
+		return "", status.Errorf(codes.InvalidArgument, "workato: %q is not a group membership entitlement (want group:<id>:%s)", ent.GetId(), memberEntitlement)
 	}
 	if res := ent.GetResource().GetId(); res.GetResource() != "" && (res.GetResource() != rid || res.GetResourceType() != groupTypeID) {
 		return "", status.Errorf(codes.InvalidArgument,
@@ -158,7 +150,7 @@ func (p *provisioner) grantGroupMember(ctx context.Context, principal *v2.Resour
 	if _, err := p.member(ctx, mid); err != nil {
 		return nil, nil, err
 	}
-	out := []*v2.Grant{grant.NewGrant(ent.GetResource(), groupMemberSlug, principal.GetId())}
+	out := []*v2.Grant{grant.NewGrant(ent.GetResource(), memberEntitlement, principal.GetId())}
 	in, err := p.groupHasMember(ctx, gid, mid)
 	if err != nil {
 		return nil, nil, err

@@ -129,16 +129,10 @@ func projectLock(t projectTarget, h holder) string {
 	return "project:" + t.Env + ":" + t.Project.String() + ":" + h.Type + ":" + h.ID.String()
 }
 
-// projectRoleGrant is a project role grant as the sync lists it: a grant
-// to a group expands to the group's members.
+// projectRoleGrant is a project role grant exactly as the sync lists it
+// (projectGrantOf): a grant to a group expands to the group's members.
 func projectRoleGrant(project *v2.Resource, slug string, h holder) *v2.Grant {
-	if h.Type == workatoapi.AssignUserGroup {
-		return grant.NewGrant(project, slug, h.Principal, grant.WithAnnotation(&v2.GrantExpandable{
-			EntitlementIds: []string{groupMemberEntitlementID(h.ID)},
-			Shallow:        true,
-		}))
-	}
-	return grant.NewGrant(project, slug, h.Principal)
+	return projectGrantOf(project, projectGrant{Slug: slug, Principal: h.Principal})
 }
 
 // projectRoles reads the workspace's project roles with a.
