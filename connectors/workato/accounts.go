@@ -162,11 +162,6 @@ func parseEnvRoles(v any, roleType string) ([]workatoapi.EnvRole, error) {
 	default:
 		return nil, status.Error(codes.InvalidArgument, `workato: env_roles must be {"dev": "Analyst", ...} or a list of {"environment_type", "name"}`)
 	}
-	for _, r := range out {
-		if !slices.Contains(environments, r.EnvironmentType) {
-			return nil, status.Errorf(codes.InvalidArgument, "workato: env_roles: unknown environment %q: use %s", r.EnvironmentType, strings.Join(environments, ", "))
-		}
-	}
 	sort.Slice(out, func(i, j int) bool { return envOrder[out[i].EnvironmentType] < envOrder[out[j].EnvironmentType] })
 	return out, nil
 }
@@ -201,6 +196,15 @@ func invitationResource(inv *workatoapi.Invitation, name, email string, roles []
 func (p *provisioner) inviteRoles(ctx context.Context, roles []workatoapi.EnvRole) ([]workatoapi.EnvRole, error) {
 	out := make([]workatoapi.EnvRole, 0, len(roles))
 	for _, r := range roles {
+		known, err := p.knownEnv(ctx, r.EnvironmentType)
+		if err != nil {
+			return nil, err
+		}
+		if !known {
+			return nil, status.Errorf(codes.InvalidArgument,
+				"workato: env_roles: unknown environment %q: use %s, an environment with a token or one collaborators hold roles in; nothing was sent",
+				r.EnvironmentType, strings.Join(environments, ", "))
+		}
 		switch {
 		case r.RoleType == "":
 			t, err := p.findByName(ctx, r.EnvironmentType, r.Name)
