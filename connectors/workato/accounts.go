@@ -84,7 +84,7 @@ func (s *collaboratorSyncer) CreateAccount(ctx context.Context, info *v2.Account
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	inv, err := s.prov.api.InviteMember(ctx, name, email, roles)
+	inv, err := s.prov.api.InviteMember(ctx, name, email, roles, nil)
 	if err != nil {
 		var se *httpx.StatusError
 		if errors.As(err, &se) && (se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusUnprocessableEntity) {

@@ -45,7 +45,7 @@ type api interface {
 	ListFolders(ctx context.Context, parent workatoapi.ID, page int) ([]workatoapi.Folder, error)
 	UpdateMemberRoles(ctx context.Context, id workatoapi.ID, roles []workatoapi.EnvRole) (*workatoapi.Member, error)
 	DeleteMember(ctx context.Context, id workatoapi.ID) error
-	InviteMember(ctx context.Context, name, email string, roles []workatoapi.EnvRole) (*workatoapi.Invitation, error)
+	InviteMember(ctx context.Context, name, email string, roles []workatoapi.EnvRole, groupIDs []workatoapi.ID) (*workatoapi.Invitation, error)
 }
 
 // workspace loads the model once per sync through a syncload.Loader: every
@@ -252,7 +252,7 @@ func (w *workspace) loadProjectGrants(ctx context.Context, m *model, projectRole
 					group = g.UserGroup.ID
 				}
 				w.log.Info("workato: project grant to a collaborator group not synced (collaborator groups are not synced yet)",
-					zap.String("grant_id", g.ID), zap.String("project_id", p.ID.String()), zap.String("user_group_id", group.String()))
+					zap.String("grant_id", g.ID.String()), zap.String("project_id", p.ID.String()), zap.String("user_group_id", group.String()))
 				continue
 			}
 			rid, ok := byID[g.ProjectRole.ID]

@@ -29,6 +29,12 @@ const (
 	RouteProjects         = "/api/projects"
 	RouteFolders          = "/api/folders"
 	RouteMe               = "/api/users/me"
+	RouteGroups           = "/api/user_groups"
+	RouteGroupMembers     = "/api/user_groups/:id/members"
+	RouteProjectGrant     = "/api/project_grants/:id"
+	RouteAPIClients       = "/api/developer_api_clients"
+	RouteClientRoles      = "/api/developer_api_client_roles"
+	RouteActivityLogs     = "/api/activity_logs"
 )
 
 // Rate-limit groups: Workato allows 60 requests a minute per group.
@@ -40,13 +46,22 @@ const (
 	GroupProjectGrants    = "project_grants"
 	GroupFolders          = "folders" // folders and projects
 	GroupWorkspace        = "workspace"
+	GroupUserGroups       = "user_groups"   // collaborator groups and their members
+	GroupAPIClients       = "api_clients"   // API clients and client roles
+	GroupActivityLogs     = "activity_logs" // the activity audit log
 )
 
 // Groups lists every rate-limit group.
-var Groups = []string{GroupCollaborators, GroupRoles, GroupEnvironmentRoles, GroupProjectRoles, GroupProjectGrants, GroupFolders, GroupWorkspace}
+var Groups = []string{GroupCollaborators, GroupRoles, GroupEnvironmentRoles, GroupProjectRoles, GroupProjectGrants, GroupFolders, GroupWorkspace,
+	GroupUserGroups, GroupAPIClients, GroupActivityLogs}
 
 // privilegeNames are the client-role privileges as Workato's API client
-// screen names them, for 403 messages.
+// screen names them, for 403 messages. The collaborator, role, folder and
+// workspace names and those of the API clients and the audit log are the
+// ones Workato's own platform CLI documents (docs/PERMISSIONS.md of
+// workato-devs/workato-platform-cli). UNCERTAIN: the names for collaborator
+// groups, project roles and project grants are guesses, taken from the
+// descriptions in those endpoints' quick-reference tables.
 var privilegeNames = map[string]string{
 	"GET " + RouteMembers:          "Get collaborators",
 	"GET " + RouteMember:           "Get collaborator",
@@ -61,6 +76,16 @@ var privilegeNames = map[string]string{
 	"GET " + RouteProjects:         "List projects",
 	"GET " + RouteFolders:          "List folders",
 	"GET " + RouteMe:               "Get details",
+	"GET " + RouteGroups:           "List collaborator groups",
+	"GET " + RouteGroupMembers:     "List collaborator group members",
+	"POST " + RouteGroupMembers:    "Add members to a collaborator group",
+	"DELETE " + RouteGroupMembers:  "Remove members from a collaborator group",
+	"PUT " + RouteProjectGrants:    "Add or update project grants",
+	"GET " + RouteProjectGrant:     "Get a project grant",
+	"DELETE " + RouteProjectGrant:  "Delete a project grant",
+	"GET " + RouteAPIClients:       "List API clients",
+	"GET " + RouteClientRoles:      "List API client roles",
+	"GET " + RouteActivityLogs:     "Get audit log",
 }
 
 // Client calls one Workato workspace. It is safe for concurrent use.
@@ -193,38 +218,11 @@ func (c *Client) listRBACRoles(ctx context.Context, route, group string, page in
 	return *env.Data, totalOf(env.Total), nil
 }
 
-// ListProjectGrants returns one page (1-based) of a project's grants.
-func (c *Client) ListProjectGrants(ctx context.Context, projectID ID, page int) ([]ProjectGrant, int, error) {
-	var env struct {
-		Data  *[]ProjectGrant `json:"data"`
-		Total *int            `json:"total"`
-	}
-	q := url.Values{"page[number]": {strconv.Itoa(page)}, "page[size]": {strconv.Itoa(PageSize)}}
-	if err := c.get(ctx, RouteProjectGrants, GroupProjectGrants, "/api/projects/"+projectID.String()+"/project_grants", q, &env); err != nil {
-		return nil, 0, err
-	}
-	if env.Data == nil {
-		return nil, 0, malformed("GET", RouteProjectGrants, errors.New(`response has no "data" list`))
-	}
-	return *env.Data, totalOf(env.Total), nil
-}
-
 // ListProjects returns one page (1-based) of projects.
 func (c *Client) ListProjects(ctx context.Context, page int) ([]Project, error) {
 	var out []Project
 	q := url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(PageSize)}}
 	if err := c.list(ctx, RouteProjects, GroupFolders, "/api/projects", q, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// ListFolders returns one page (1-based) of the folders directly inside
-// parent.
-func (c *Client) ListFolders(ctx context.Context, parent ID, page int) ([]Folder, error) {
-	var out []Folder
-	q := url.Values{"parent_id": {parent.String()}, "page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(PageSize)}}
-	if err := c.list(ctx, RouteFolders, GroupFolders, "/api/folders", q, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -260,9 +258,19 @@ func (c *Client) DeleteMember(ctx context.Context, id ID) error {
 }
 
 // InviteMember sends an invitation; the person becomes a collaborator only
-// when they accept it.
-func (c *Client) InviteMember(ctx context.Context, name, email string, roles []EnvRole) (*Invitation, error) {
-	body, err := json.Marshal(map[string]any{"name": name, "email": email, "env_roles": roles})
+// when they accept it. groupIDs, when not empty, are the collaborator
+// groups the invitee joins, sent as user_group_ids (strings, as Workato
+// documents them); nil invites into no group.
+func (c *Client) InviteMember(ctx context.Context, name, email string, roles []EnvRole, groupIDs []ID) (*Invitation, error) {
+	req := map[string]any{"name": name, "email": email, "env_roles": roles}
+	if len(groupIDs) > 0 {
+		ids := make([]string, len(groupIDs))
+		for i, g := range groupIDs {
+			ids[i] = g.String()
+		}
+		req["user_group_ids"] = ids
+	}
+	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, err
 	}

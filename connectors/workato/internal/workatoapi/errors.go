@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"strings"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"github.com/accessgov/baton-connectors/internal/httpx"
 )
 
@@ -79,3 +82,18 @@ type fieldError struct {
 func (e *fieldError) Error() string { return fmt.Sprintf("field %q: %v", e.field, e.err) }
 
 func (e *fieldError) Unwrap() error { return e.err }
+
+// invalid is a request this client refuses to send (code InvalidArgument):
+// the message reads "workato: …" like every other error here.
+func invalid(format string, args ...any) error {
+	return &argError{msg: "workato: " + fmt.Sprintf(format, args...)}
+}
+
+// argError is a refused request; see invalid.
+type argError struct{ msg string }
+
+func (e *argError) Error() string { return e.msg }
+
+// GRPCStatus is InvalidArgument: the caller asked for something Workato
+// would refuse, and asking again will not help.
+func (e *argError) GRPCStatus() *status.Status { return status.New(codes.InvalidArgument, e.msg) }

@@ -214,9 +214,10 @@ type RBACRole struct {
 //	 "project_role":{"id":"pr-AQBGCnMB-JoFtKL","name":"Developers"},
 //	 "user_group":null,"user":{"id":1,"name":"Taylor","email":"t@x.com"}}
 //
-// Exactly one of User and UserGroup is set.
+// Exactly one of User and UserGroup is set. Every ID may come as a JSON
+// number or string; environment.type may be absent ("").
 type ProjectGrant struct {
-	ID          string           `json:"id"`
+	ID          ID               `json:"id"`
 	Project     GrantProject     `json:"project"`
 	ProjectRole GrantProjectRole `json:"project_role"`
 	User        *GrantUser       `json:"user"`
