@@ -39,7 +39,7 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 	// Roles.
 	type roleX struct {
 		rid, name, kind, typ string
-		wid                  int
+		wid                  string
 		inheritable          *bool
 		privs                workatofake.Privileges
 		folders              []int
@@ -48,12 +48,12 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 	byName := map[string]*roleX{}
 	if ws.Migrated {
 		for _, r := range ws.EnvironmentRoles {
-			x := &roleX{rid: "env:" + id(r.ID), name: r.Name, kind: "environment", typ: r.Type, wid: r.ID}
+			x := &roleX{rid: "env:" + r.ID, name: r.Name, kind: "environment", typ: r.Type, wid: r.ID}
 			roles = append(roles, x)
 			byName[strings.ToLower(r.Name)] = x
 		}
 		for _, r := range ws.ProjectRoles {
-			roles = append(roles, &roleX{rid: "project:" + id(r.ID), name: r.Name, kind: "project", typ: r.Type, wid: r.ID})
+			roles = append(roles, &roleX{rid: "project:" + r.ID, name: r.Name, kind: "project", typ: r.Type, wid: r.ID})
 		}
 	} else {
 		for _, n := range []string{"Admin", "Analyst", "Operator"} {
@@ -64,7 +64,7 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 		if !o.DisableCustomRoles {
 			for _, r := range ws.CustomRoles {
 				inh := r.Inheritable
-				x := &roleX{rid: id(r.ID), name: r.Name, kind: "custom", wid: r.ID, inheritable: &inh, privs: r.Privileges, folders: r.FolderIDs}
+				x := &roleX{rid: id(r.ID), name: r.Name, kind: "custom", wid: id(r.ID), inheritable: &inh, privs: r.Privileges, folders: r.FolderIDs}
 				roles = append(roles, x)
 				byName[strings.ToLower(r.Name)] = x
 			}
@@ -177,8 +177,8 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 	// Roles, their entitlements and grants.
 	for _, x := range roles {
 		p := map[string]string{"name": x.name, "kind": x.kind}
-		if x.wid != 0 {
-			p["id"] = id(x.wid)
+		if x.wid != "" {
+			p["id"] = x.wid
 		}
 		if x.typ != "" {
 			p["type"] = x.typ
@@ -238,14 +238,14 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 				break
 			}
 			s.AddEntitlement(connectortest.Entitlement{
-				ID: fmt.Sprintf("project:%d:role-%d", p.ID, r.ID), Resource: "project/" + id(p.ID),
+				ID: fmt.Sprintf("project:%d:role-%s", p.ID, r.ID), Resource: "project/" + id(p.ID),
 				DisplayName: r.Name + " on " + p.Name, GrantableTo: []string{"collaborator"},
 			})
 		}
 	}
 	if ws.Migrated {
 		for _, g := range ws.ProjectGrants {
-			s.AddGrant(connectortest.Grant{Entitlement: fmt.Sprintf("project:%d:role-%d", g.ProjectID, g.RoleID), Principal: "collaborator/" + id(g.MemberID)})
+			s.AddGrant(connectortest.Grant{Entitlement: fmt.Sprintf("project:%d:role-%s", g.ProjectID, g.RoleID), Principal: "collaborator/" + id(g.MemberID)})
 		}
 	}
 

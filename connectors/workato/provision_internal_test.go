@@ -161,7 +161,7 @@ func TestProvisioner_Grant_EnvironmentRole(t *testing.T) {
 	c, fake := newTestConnector(t, ws)
 	id := ws.Members[0].ID
 	target := ws.EnvironmentRoles[len(ws.EnvironmentRoles)-1]
-	if _, _, err := c.prov.Grant(context.Background(), collaborator(t, id), roleEnt(t, "env:"+strconv.Itoa(target.ID), "prod")); err != nil {
+	if _, _, err := c.prov.Grant(context.Background(), collaborator(t, id), roleEnt(t, "env:"+target.ID, "prod")); err != nil {
 		t.Fatalf("Grant: %v", err)
 	}
 	name, typ := roleOf(fake, id, "prod")

@@ -278,18 +278,18 @@ func MigratedWorkspace() Workspace {
 	}
 	legacyFolders(&ws)
 	ws.EnvironmentRoles = []NewRole{
-		{ID: 11, Name: "Environment admin", Type: NewRoleSystem, Privileges: fullPrivileges(), CreatedAt: created, UpdatedAt: created},
-		{ID: 12, Name: "Environment manager", Type: NewRoleSystem, Privileges: fullPrivileges("Workspace collaborators", "Activity audit log"), CreatedAt: created, UpdatedAt: created},
-		{ID: 13, Name: "Member", Type: NewRoleSystem, Privileges: Privileges{"Projects": {"read"}, "Dashboard": {"read"}}, CreatedAt: created, UpdatedAt: created},
-		{ID: 21, Name: "Release managers", Type: NewRoleCustom, Privileges: Privileges{UnlistedSection: {UnlistedAction}, "Recipe lifecycle management": {"export", "import"}}, CreatedAt: at(created, 60, 120), UpdatedAt: at(created, 600, 45)},
-		{ID: 22, Name: "Auditors", Type: NewRoleCustom, Privileges: Privileges{"Activity audit log": {"read"}, "Dashboard": {"read"}}, CreatedAt: at(created, 90, 3), UpdatedAt: at(created, 90, 3)},
+		{ID: "11", Name: "Environment admin", Type: NewRoleSystem, Privileges: fullPrivileges(), CreatedAt: created, UpdatedAt: created},
+		{ID: "12", Name: "Environment manager", Type: NewRoleSystem, Privileges: fullPrivileges("Workspace collaborators", "Activity audit log"), CreatedAt: created, UpdatedAt: created},
+		{ID: "13", Name: "Member", Type: NewRoleSystem, Privileges: Privileges{"Projects": {"read"}, "Dashboard": {"read"}}, CreatedAt: created, UpdatedAt: created},
+		{ID: "21", Name: "Release managers", Type: NewRoleCustom, Privileges: Privileges{UnlistedSection: {UnlistedAction}, "Recipe lifecycle management": {"export", "import"}}, CreatedAt: at(created, 60, 120), UpdatedAt: at(created, 600, 45)},
+		{ID: "22", Name: "Auditors", Type: NewRoleCustom, Privileges: Privileges{"Activity audit log": {"read"}, "Dashboard": {"read"}}, CreatedAt: at(created, 90, 3), UpdatedAt: at(created, 90, 3)},
 	}
 	ws.ProjectRoles = []NewRole{
-		{ID: 31, Name: "Project admin", Type: NewRoleSystem, CreatedAt: created, UpdatedAt: created},
-		{ID: 32, Name: "Advanced builder", Type: NewRoleSystem, CreatedAt: created, UpdatedAt: created},
-		{ID: 33, Name: "Builder", Type: NewRoleSystem, CreatedAt: created, UpdatedAt: created},
-		{ID: 34, Name: "Project operator", Type: NewRoleSystem, CreatedAt: created, UpdatedAt: created},
-		{ID: 41, Name: "Recipe reviewers", Type: NewRoleCustom, CreatedAt: at(created, 30, 500), UpdatedAt: at(created, 31, 0)},
+		{ID: "31", Name: "Project admin", Type: NewRoleSystem, CreatedAt: created, UpdatedAt: created},
+		{ID: "32", Name: "Advanced builder", Type: NewRoleSystem, CreatedAt: created, UpdatedAt: created},
+		{ID: "33", Name: "Builder", Type: NewRoleSystem, CreatedAt: created, UpdatedAt: created},
+		{ID: "34", Name: "Project operator", Type: NewRoleSystem, CreatedAt: created, UpdatedAt: created},
+		{ID: "41", Name: "Recipe reviewers", Type: NewRoleCustom, CreatedAt: at(created, 30, 500), UpdatedAt: at(created, 31, 0)},
 	}
 	ws.Members = []Member{
 		member(5201, "Bill Lumbergh", "bill@initech.example", "", GrantFederationManager, true,
@@ -302,23 +302,23 @@ func MigratedWorkspace() Workspace {
 			envRole(EnvProd, "Auditors")),
 		member(5205, "Milton Waddams", "milton@initech.example", "", GrantTeam, false),
 	}
-	grant := func(project, memberID, role int) ProjectGrant {
+	grant := func(project, memberID int, role string) ProjectGrant {
 		return ProjectGrant{ID: grantID(project, memberID, role), ProjectID: project, MemberID: memberID, RoleID: role}
 	}
 	ws.ProjectGrants = []ProjectGrant{
-		grant(649122, 5202, 32),
-		grant(649122, 5203, 31),
-		grant(649123, 5202, 33),
-		grant(649123, 5204, 41),
-		grant(649124, 5203, 34),
+		grant(649122, 5202, "32"),
+		grant(649122, 5203, "31"),
+		grant(649123, 5202, "33"),
+		grant(649123, 5204, "41"),
+		grant(649124, 5203, "34"),
 	}
 	return ws
 }
 
 // grantID derives a project-grant id shaped like Workato's
 // ("pg-AQAEnmKC-Dtt9aD") from its parts.
-func grantID(project, memberID, role int) string {
-	h := sha1.Sum([]byte(fmt.Sprintf("workatofake/grant/%d/%d/%d", project, memberID, role)))
+func grantID(project, memberID int, role string) string {
+	h := sha1.Sum([]byte(fmt.Sprintf("workatofake/grant/%d/%d/%s", project, memberID, role)))
 	s := base64.RawURLEncoding.EncodeToString(h[:])
 	return "pg-" + s[:8] + "-" + s[8:14]
 }

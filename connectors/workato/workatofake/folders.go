@@ -1,7 +1,9 @@
 package workatofake
 
-// Folder and project endpoints of the fake: GET /api/folders and
-// GET /api/projects.
+// Folder and project endpoints of the fake: GET /api/folders (one level,
+// or a whole subtree when Options.NestedFolders serves
+// with_nested_folders) and GET /api/projects, each answering only the
+// calling client's environment's projects and folder trees.
 
 import (
 	"net/http"
@@ -11,21 +13,32 @@ import (
 	"github.com/accessgov/baton-connectors/internal/fakeapi"
 )
 
+// folderEnv is a folder's environment: its project's. Folders never
+// change, so no lock is needed.
+func (s *Server) folderEnv(f Folder) string { return s.projectEnv(f.ProjectID) }
+
 func (s *Server) handleFolders(w http.ResponseWriter, r *http.Request) {
+	env := clientOf(r).Env
 	parent := 0
 	if v := strings.TrimSpace(r.URL.Query().Get("parent_id")); v != "" {
 		id, err := strconv.Atoi(v)
-		_, known := s.folderByID[id]
+		i, known := s.folderByID[id]
 		switch {
 		case err == nil && id == s.ws.HomeFolderID:
-		case err == nil && known:
+		case err == nil && known && s.folderEnv(s.ws.Folders[i]) == env:
 			parent = id
 		default:
 			writeMessage(w, http.StatusNotFound, msgNotFound)
 			return
 		}
 	}
-	page := fakeapi.Paginate(s.children[parent], s.pageNumber(r, "page"), queryInt(r, "per_page"), maxPerPage)
+	var list []int
+	if s.opts.NestedFolders == NestedSubtree && strings.EqualFold(strings.TrimSpace(r.URL.Query().Get("with_nested_folders")), "true") {
+		list = s.subtree(parent, env)
+	} else {
+		list = s.childrenIn(parent, env)
+	}
+	page := fakeapi.Paginate(list, s.pageNumber(r, "page"), queryInt(r, "per_page"), maxPerPage)
 	out := make([]folderJSON, 0, len(page))
 	for _, i := range page {
 		f := s.ws.Folders[i]
@@ -43,8 +56,42 @@ func (s *Server) handleFolders(w http.ResponseWriter, r *http.Request) {
 	fakeapi.WriteJSON(w, http.StatusOK, out)
 }
 
+// childrenIn returns the indexes of parent's direct children in env (for
+// the Home folder, 0, env's project root folders).
+func (s *Server) childrenIn(parent int, env string) []int {
+	var out []int
+	for _, i := range s.children[parent] {
+		if s.folderEnv(s.ws.Folders[i]) == env {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// subtree returns every descendant of parent in env, depth first, each
+// folder before its children (the order Workato uses is UNCERTAIN).
+func (s *Server) subtree(parent int, env string) []int {
+	var out []int
+	var walk func(int)
+	walk = func(p int) {
+		for _, i := range s.childrenIn(p, env) {
+			out = append(out, i)
+			walk(s.ws.Folders[i].ID)
+		}
+	}
+	walk(parent)
+	return out
+}
+
 func (s *Server) handleProjects(w http.ResponseWriter, r *http.Request) {
-	page := fakeapi.Paginate(s.ws.Projects, s.pageNumber(r, "page"), queryInt(r, "per_page"), maxPerPage)
+	env := clientOf(r).Env
+	var projects []Project
+	for _, p := range s.ws.Projects {
+		if envOf(p.Env) == env {
+			projects = append(projects, p)
+		}
+	}
+	page := fakeapi.Paginate(projects, s.pageNumber(r, "page"), queryInt(r, "per_page"), maxPerPage)
 	out := make([]projectJSON, 0, len(page))
 	for _, p := range page {
 		out = append(out, projectJSON{ID: p.ID, Description: p.Description, FolderID: p.FolderID, Name: p.Name})

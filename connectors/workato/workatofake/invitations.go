@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,7 +18,7 @@ type inviteBody struct {
 	Email        string        `json:"email"`
 	EnvRoles     []envRoleJSON `json:"env_roles"`
 	RoleName     *string       `json:"role_name"`
-	UserGroupIDs []int         `json:"user_group_ids"`
+	UserGroupIDs []textID      `json:"user_group_ids"` // strings; numbers tolerated
 }
 
 func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +54,7 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 	if pending >= 0 {
 		others--
 	}
-	if len(s.ws.Members)+others >= MaxMembers {
+	if !s.ws.NoMemberCap && len(s.ws.Members)+others >= MaxMembers {
 		writeMessage(w, http.StatusBadRequest, fmt.Sprintf(
 			"Collaborator limit reached: a workspace can have at most %d collaborators, pending invitations included", MaxMembers))
 		return
@@ -68,8 +69,18 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 		errValidation("env_roles", "must give access to at least one environment").write(w)
 		return
 	}
+	var groups []string
+	for _, id := range body.UserGroupIDs {
+		if !slices.ContainsFunc(s.ws.Groups, func(g Group) bool { return g.ID == string(id) }) {
+			writeMessage(w, http.StatusBadRequest, fmt.Sprintf("User group %s not found", id))
+			return
+		}
+		if !slices.Contains(groups, string(id)) {
+			groups = append(groups, string(id))
+		}
+	}
 	slices.SortFunc(roles, func(a, b EnvRole) int { return s.envIndex[a.Env] - s.envIndex[b.Env] })
-	in := Invitation{Name: body.Name, Email: body.Email, EnvRoles: roles, CreatedAt: now.Truncate(time.Millisecond)}
+	in := Invitation{Name: body.Name, Email: body.Email, EnvRoles: roles, GroupIDs: groups, CreatedAt: now.Truncate(time.Millisecond)}
 	if pending >= 0 {
 		in.ID = s.invitations[pending].ID
 		s.invitations[pending] = in
@@ -79,6 +90,8 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 		s.invitations = append(s.invitations, in)
 	}
 	s.invitedAt[key] = now
+	s.logLocked(ActivityEntry{Env: EnvDev, EventType: EventMemberInvited, ResourceType: ResourceInvitation,
+		ResourceID: strconv.Itoa(in.ID), ResourceName: in.Email, Activity: "api: invited " + in.Email})
 	out := invitationJSON{ID: in.ID, Email: in.Email, Name: in.Name, Status: "pending", CreatedAt: wtime(in.CreatedAt)}
 	for _, e := range in.EnvRoles {
 		out.EnvRoles = append(out.EnvRoles, envRoleJSON{EnvironmentType: e.Env, Name: e.Name, RoleType: e.RoleType})

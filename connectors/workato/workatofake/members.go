@@ -30,7 +30,7 @@ func (s *Server) memberJSONLocked(m Member) memberJSON {
 		out.ExternalID = &ext
 	}
 	if !m.LastActivityAt.IsZero() {
-		out.LastActivityLog = &activityJSON{ID: activityID(m.ID), EventType: "user_login", CreatedAt: wtime(m.LastActivityAt)}
+		out.LastActivityLog = &activityJSON{ID: s.memberActivityIDLocked(m), EventType: "user_login", CreatedAt: wtime(m.LastActivityAt)}
 	}
 	return out
 }
@@ -158,6 +158,7 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.applyRolesLocked(m, roles)
+		s.logRolesLocked(*m, roles)
 		if rc.After {
 			s.applyRaceLocked(m, rc)
 		}
@@ -165,6 +166,7 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.applyRolesLocked(m, roles)
+	s.logRolesLocked(*m, roles)
 	fakeapi.WriteJSON(w, http.StatusOK, map[string]any{"data": s.memberJSONLocked(*m)})
 }
 
@@ -176,22 +178,36 @@ func (s *Server) handleDeleteMember(w http.ResponseWriter, r *http.Request) {
 		writeMessage(w, http.StatusNotFound, msgNotFound)
 		return
 	}
+	s.logLocked(memberEntry(EnvDev, EventMemberRemoved, ResourceMemberGrant, 0, s.ws.Members[i], "api: collaborator removed"))
 	s.deleteMemberLocked(i)
 	fakeapi.WriteJSON(w, http.StatusOK, map[string]bool{"success": true})
 }
 
+// logRolesLocked logs a PUT's role changes to m: one entry per env_roles
+// entry, in that environment's log (which log Workato writes is
+// UNCERTAIN).
+func (s *Server) logRolesLocked(m Member, roles []EnvRole) {
+	for _, e := range roles {
+		s.logLocked(memberEntry(e.Env, EventMemberRoleUpdated, ResourceMemberGrant, 0, m, "api: role set to "+e.Name))
+	}
+}
+
 // deleteMemberLocked removes the member at index i with their project
-// grants.
+// grants and group memberships.
 func (s *Server) deleteMemberLocked(i int) {
 	id := s.ws.Members[i].ID
 	s.ws.Members = slices.Delete(s.ws.Members, i, i+1)
 	s.ws.ProjectGrants = slices.DeleteFunc(s.ws.ProjectGrants, func(g ProjectGrant) bool { return g.MemberID == id })
+	for gi := range s.ws.Groups {
+		g := &s.ws.Groups[gi]
+		g.MemberIDs = slices.DeleteFunc(g.MemberIDs, func(m int) bool { return m == id })
+	}
 }
 
 // (with the deprecated role_name as a fallback for dev) and returns them
 // with their role types resolved. It reads only what never changes.
 func (s *Server) resolveRequestRoles(in []envRoleJSON, roleName *string) ([]EnvRole, *apiError) {
-	if roleName != nil && s.ws.Migrated {
+	if roleName != nil && s.ws.migratedIn(EnvDev) {
 		return nil, errMessage(http.StatusBadRequest,
 			"role_name is no longer supported on this workspace: send env_roles with role_type environment")
 	}
@@ -222,10 +238,10 @@ func (s *Server) resolveRequestRoles(in []envRoleJSON, roleName *string) ([]EnvR
 		switch {
 		case rt != RoleTypeLegacy && rt != RoleTypeEnvironment:
 			return nil, errMessage(http.StatusBadRequest, fmt.Sprintf("Role type %s is not valid", rt))
-		case s.ws.Migrated && rt == RoleTypeLegacy:
+		case s.ws.migratedIn(e.EnvironmentType) && rt == RoleTypeLegacy:
 			return nil, errMessage(http.StatusBadRequest,
 				"Role type privilege_group is no longer supported: this workspace uses environment roles; send role_type environment")
-		case !s.ws.Migrated && rt == RoleTypeEnvironment:
+		case !s.ws.migratedIn(e.EnvironmentType) && rt == RoleTypeEnvironment:
 			return nil, errMessage(http.StatusBadRequest,
 				"Role type environment is not available: this workspace has not migrated to environment roles")
 		}

@@ -1,8 +1,6 @@
 package workatofake
 
 import (
-	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -27,10 +25,29 @@ type Workspace struct {
 	SystemRoles      map[string]Privileges // "Admin", "Analyst", "Operator" → their privileges (what /privileges answers for holders)
 	EnvironmentRoles []NewRole             // migrated only: system (Environment admin, Environment manager, Member) and custom
 	ProjectRoles     []NewRole             // migrated only: Project admin, Advanced builder, Builder, Project operator, custom
-	Projects         []Project
-	Folders          []Folder       // every folder, project root folders included; listed in this order
-	ProjectGrants    []ProjectGrant // migrated only: who holds which project role on which project
+	Projects         []Project             // every environment's projects (Project.Env)
+	Folders          []Folder              // every folder, project root folders included; listed in this order
+	ProjectGrants    []ProjectGrant        // migrated only: who (member or group) holds which project role on which project
 	Clients          []APIClient
+	ClientRoles      []ClientRole // GET /api/developer_api_client_roles
+
+	// Groups are the collaborator groups (/api/user_groups), the system
+	// group "All collaborators" included: its members are always every
+	// member (its MemberIDs are ignored).
+	Groups []Group
+	// Activity is the activity audit log, oldest first; every write the
+	// fake serves and every admin mutation (SignIn, SetMemberRole, …)
+	// appends to it.
+	Activity []ActivityEntry
+	// AuditLog is the activity-audit-log add-on: without it
+	// /api/activity_logs answers 403.
+	AuditLog bool
+	// LegacyEnvs, on a migrated workspace, lists the environments still on
+	// legacy roles (mid-migration): members' roles there are legacy ones
+	// and PUT accepts role_type privilege_group there only.
+	LegacyEnvs []string
+	// NoMemberCap lifts Workato's 100-collaborator cap (large datasets).
+	NoMemberCap bool
 }
 
 // Privileges maps a section to its actions, e.g. "Recipes": ["read","run"].
@@ -73,17 +90,24 @@ type Role struct {
 // NewRoleSystem or NewRoleCustom. Privileges of an environment role are
 // what /privileges answers for its holders.
 type NewRole struct {
-	ID                   int
-	Name, Type           string
+	ID         string // environment roles: numeric text; project roles "pr-…" (numeric text tolerated)
+	Name, Type string
+	// Rank orders project roles by access for effective access (higher
+	// wins); 0 takes the system role's rank (Project admin 400, Advanced
+	// builder 300, Builder 200, Project operator 100), else 0.
+	Rank                 int
 	Privileges           Privileges
 	CreatedAt, UpdatedAt time.Time
 }
 
-// Project is a project; FolderID is its root folder.
+// Project is a project; FolderID is its root folder. Env is its
+// environment ("" is dev): each environment has its own projects and
+// folder trees, and a client sees only its environment's.
 type Project struct {
 	ID                int
 	Name, Description string
 	FolderID          int
+	Env               string
 }
 
 // Folder is one folder. ParentID 0 means none: the folder is a project's
@@ -97,29 +121,81 @@ type Folder struct {
 	CreatedAt, UpdatedAt time.Time
 }
 
-// ProjectGrant is an RBAC 2.0 project role a member holds on a project.
-// ID looks like "pg-AQAEnmKC-Dtt9aD".
+// ProjectGrant is an RBAC 2.0 project role a member or a group holds on
+// a project: exactly one of MemberID and GroupID is set, and there is at
+// most one grant per (project, assignee). ID looks like
+// "pg-AQAEnmKC-Dtt9aD".
 type ProjectGrant struct {
-	ID                          string
-	ProjectID, MemberID, RoleID int
+	ID        string
+	ProjectID int
+	MemberID  int
+	GroupID   string
+	RoleID    string
 }
 
 // APIClient is a developer API client: its token, the data center whose
 // host accepts it, its environment and its client role's allow-list of
 // endpoints ("GET /api/members", "PUT /api/members/:id", …; nil allows
-// every endpoint). See the Endpoint constants.
+// every endpoint; see the Endpoint constants), and what
+// GET /api/developer_api_clients shows of it. An ID of 0 takes a number
+// from the client's position.
 type APIClient struct {
 	Token, DataCenter, Env string
 	Endpoints              []string
+
+	ID             int
+	Name           string
+	RoleID         int   // its client role (ClientRole.ID): api_privilege_group_id
+	AllFolders     bool  // project scope: every project
+	FolderIDs      []int // project scope when not AllFolders
+	IPAllowList    string
+	TokenUpdatedAt time.Time // token.updated_at; RegenerateToken sets it
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// ClientRole is an API client role (GET /api/developer_api_client_roles).
+type ClientRole struct {
+	ID                   int
+	Name                 string
+	CreatedAt, UpdatedAt time.Time
+}
+
+// Group is a collaborator group. ID is opaque ("am-WxEKCibh-dTXBtz").
+// System marks "All collaborators" (every member; read-only). An
+// IdPManaged group's membership is the identity provider's: changes made
+// through the API or the UI are reverted for a member when they sign in
+// (Server.SignIn), back to the MemberIDs the workspace was created with.
+type Group struct {
+	ID                   string
+	Name, Description    string
+	System               bool
+	MemberIDs            []int
+	IdPManaged           bool
+	CreatedAt, UpdatedAt time.Time
+}
+
+// ActivityEntry is one activity-audit-log entry. Env is the environment
+// whose log holds it; UserID is who acted (0: an API client);
+// ResourceID/ResourceName name what it acted on (for a User resource, the
+// member's id as text).
+type ActivityEntry struct {
+	ID                           int
+	Env, EventType, ResourceType string
+	CreatedAt                    time.Time
+	UserID                       int
+	ResourceID, ResourceName     string
+	Activity                     string
 }
 
 // Invitation is a pending collaborator invitation (POST
 // /api/member_invitations). It is not a member until accepted
-// (Server.AcceptInvitation).
+// (Server.AcceptInvitation), who then joins GroupIDs.
 type Invitation struct {
 	ID          int
 	Name, Email string
 	EnvRoles    []EnvRole
+	GroupIDs    []string
 	CreatedAt   time.Time
 }
 
@@ -173,138 +249,6 @@ func DataCenters() []string {
 	return []string{"us", "eu", "jp", "sg", "au", "il", "kr", "cn", "uk", "trial"}
 }
 
-// Validate reports the first way ws breaks the invariants the fake relies
-// on: "dev" first and no duplicate environment; at most 100 members with
-// unique ids and emails; at most one role per environment, each naming an
-// environment and a role that exist and with the role type the workspace
-// model allows; unique role, folder and project ids; folder parents,
-// project root folders, grants and clients that refer to what exists.
-func (ws Workspace) Validate() error {
-	if len(ws.Environments) == 0 || ws.Environments[0] != EnvDev {
-		return fmt.Errorf("environments %q: want \"dev\" first", ws.Environments)
-	}
-	envs := map[string]bool{}
-	for _, e := range ws.Environments {
-		if envs[e] {
-			return fmt.Errorf("environment %q listed twice", e)
-		}
-		envs[e] = true
-	}
-	if len(ws.Members) > MaxMembers {
-		return fmt.Errorf("%d members: Workato allows at most %d", len(ws.Members), MaxMembers)
-	}
-	if ws.Migrated && len(ws.CustomRoles) > 0 {
-		return errors.New("a migrated workspace has no legacy custom roles")
-	}
-	if !ws.Migrated && (len(ws.EnvironmentRoles) > 0 || len(ws.ProjectRoles) > 0 || len(ws.ProjectGrants) > 0) {
-		return errors.New("environment roles, project roles and project grants need a migrated workspace")
-	}
-	custom := map[string]bool{}
-	roleIDs := map[int]bool{}
-	for _, r := range ws.CustomRoles {
-		if roleIDs[r.ID] || custom[r.Name] {
-			return fmt.Errorf("custom role %d %q: duplicate id or name", r.ID, r.Name)
-		}
-		if _, clash := ws.SystemRoles[r.Name]; clash || r.Name == NoAccess {
-			return fmt.Errorf("custom role %d: name %q is reserved", r.ID, r.Name)
-		}
-		roleIDs[r.ID], custom[r.Name] = true, true
-	}
-	envRoles := map[string]bool{}
-	for _, r := range ws.EnvironmentRoles {
-		if envRoles[r.Name] {
-			return fmt.Errorf("environment role %q listed twice", r.Name)
-		}
-		envRoles[r.Name] = true
-	}
-	projectRoles := map[int]bool{}
-	for _, r := range ws.ProjectRoles {
-		if projectRoles[r.ID] {
-			return fmt.Errorf("project role %d listed twice", r.ID)
-		}
-		projectRoles[r.ID] = true
-	}
-	folders := map[int]Folder{}
-	for _, f := range ws.Folders {
-		if _, dup := folders[f.ID]; dup || f.ID == ws.homeFolderID() {
-			return fmt.Errorf("folder %d: duplicate id", f.ID)
-		}
-		folders[f.ID] = f
-	}
-	for _, f := range ws.Folders {
-		if _, ok := folders[f.ParentID]; f.ParentID != 0 && !ok {
-			return fmt.Errorf("folder %d: parent %d does not exist", f.ID, f.ParentID)
-		}
-		if f.ParentID == 0 && !f.IsProject {
-			return fmt.Errorf("folder %d: a folder without a parent must be a project's root folder", f.ID)
-		}
-	}
-	projects := map[int]bool{}
-	for _, p := range ws.Projects {
-		if projects[p.ID] {
-			return fmt.Errorf("project %d listed twice", p.ID)
-		}
-		projects[p.ID] = true
-		if f, ok := folders[p.FolderID]; !ok || !f.IsProject || f.ParentID != 0 || f.ProjectID != p.ID {
-			return fmt.Errorf("project %d: folder %d is not its root folder", p.ID, p.FolderID)
-		}
-	}
-	memberIDs := map[int]bool{}
-	emails := map[string]bool{}
-	for _, m := range ws.Members {
-		if memberIDs[m.ID] || emails[lower(m.Email)] {
-			return fmt.Errorf("member %d %q: duplicate id or email", m.ID, m.Email)
-		}
-		memberIDs[m.ID], emails[lower(m.Email)] = true, true
-		if m.GrantType != GrantTeam && m.GrantType != GrantFederationManager {
-			return fmt.Errorf("member %d: grant type %q", m.ID, m.GrantType)
-		}
-		seen := map[string]bool{}
-		for _, r := range m.Roles {
-			if !envs[r.Env] || seen[r.Env] {
-				return fmt.Errorf("member %d: role in unknown or repeated environment %q", m.ID, r.Env)
-			}
-			seen[r.Env] = true
-			switch {
-			case ws.Migrated && (r.RoleType != RoleTypeEnvironment || !envRoles[r.RoleName]):
-				return fmt.Errorf("member %d: %s role %q is not an environment role", m.ID, r.Env, r.RoleName)
-			case !ws.Migrated && r.RoleType != RoleTypeLegacy:
-				return fmt.Errorf("member %d: %s role %q: want role type %s", m.ID, r.Env, r.RoleName, RoleTypeLegacy)
-			case !ws.Migrated && !custom[r.RoleName]:
-				if _, ok := ws.SystemRoles[r.RoleName]; !ok {
-					return fmt.Errorf("member %d: %s role %q does not exist", m.ID, r.Env, r.RoleName)
-				}
-			}
-		}
-		for env := range m.FolderIDs {
-			if !envs[env] {
-				return fmt.Errorf("member %d: folder scope for unknown environment %q", m.ID, env)
-			}
-		}
-	}
-	grants := map[string]bool{}
-	for _, g := range ws.ProjectGrants {
-		if grants[g.ID] || !projects[g.ProjectID] || !memberIDs[g.MemberID] || !projectRoles[g.RoleID] {
-			return fmt.Errorf("project grant %q: duplicate, or unknown project, member or role", g.ID)
-		}
-		grants[g.ID] = true
-	}
-	tokens := map[string]bool{}
-	for _, c := range ws.Clients {
-		if c.Token == "" || tokens[c.Token] {
-			return fmt.Errorf("API client token %q: empty or duplicate", c.Token)
-		}
-		tokens[c.Token] = true
-		if !slices.Contains(DataCenters(), c.DataCenter) {
-			return fmt.Errorf("API client %q: unknown data center %q", c.Token, c.DataCenter)
-		}
-		if c.Env != EnvDev && c.Env != EnvTest && c.Env != EnvProd {
-			return fmt.Errorf("API client %q: environment %q", c.Token, c.Env)
-		}
-	}
-	return nil
-}
-
 func (ws Workspace) homeFolderID() int {
 	if ws.HomeFolderID == 0 {
 		return 1
@@ -345,8 +289,16 @@ func (ws Workspace) Clone() Workspace {
 	out.ProjectGrants = slices.Clone(ws.ProjectGrants)
 	out.Clients = cloneEach(ws.Clients, func(c APIClient) APIClient {
 		c.Endpoints = slices.Clone(c.Endpoints)
+		c.FolderIDs = slices.Clone(c.FolderIDs)
 		return c
 	})
+	out.ClientRoles = slices.Clone(ws.ClientRoles)
+	out.Groups = cloneEach(ws.Groups, func(g Group) Group {
+		g.MemberIDs = slices.Clone(g.MemberIDs)
+		return g
+	})
+	out.Activity = slices.Clone(ws.Activity)
+	out.LegacyEnvs = slices.Clone(ws.LegacyEnvs)
 	return out
 }
 

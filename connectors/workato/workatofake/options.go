@@ -25,6 +25,22 @@ type Options struct {
 	// Latency is how long every authorised call takes (default 0).
 	Latency time.Duration
 
+	// NestedFolders is how GET /api/folders treats with_nested_folders
+	// (UNCERTAIN in the reference, so both are served): NestedUnsupported
+	// (the default) ignores it; NestedSubtree answers every descendant of
+	// parent_id, each with its own parent_id, paged at per_page ≤ 100.
+	NestedFolders NestedMode
+	// GroupsDevOnly makes /api/user_groups* answer 403 to non-DEV clients
+	// (whether Workato does is UNCERTAIN; by default every client is
+	// served).
+	GroupsDevOnly bool
+	// APIClientsDevOnly does the same for /api/developer_api_clients and
+	// /api/developer_api_client_roles.
+	APIClientsDevOnly bool
+	// APIClientsForbidden makes those two answer 403, as to a client whose
+	// role lacks the API-client privileges.
+	APIClientsForbidden bool
+
 	// Staging (see staging.go); all off by default.
 
 	// VanishAfterList names members deleted right after GET /api/members
@@ -46,6 +62,15 @@ type Options struct {
 	// EmptyAnswer lists routes whose 2xx answers are an empty 204.
 	EmptyAnswer []string
 }
+
+// NestedMode is how the fake treats GET /api/folders?with_nested_folders=true.
+type NestedMode int
+
+// Nested-folder modes.
+const (
+	NestedUnsupported NestedMode = iota // the flag is ignored: direct children only
+	NestedSubtree                       // every descendant of parent_id, each with its parent_id
+)
 
 func (o Options) withDefaults() Options {
 	if o.Clock == nil {

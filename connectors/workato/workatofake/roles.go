@@ -1,19 +1,19 @@
 package workatofake
 
-// Role endpoints of the fake: legacy custom roles, the RBAC 2.0
-// environment and project roles, and project grants.
+// Role endpoints of the fake: legacy custom roles and the RBAC 2.0
+// environment and project roles.
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/accessgov/baton-connectors/internal/fakeapi"
 )
 
 func (s *Server) handleRoles(w http.ResponseWriter, r *http.Request) {
-	if s.ws.Migrated {
+	if s.ws.Migrated && len(s.ws.LegacyEnvs) == 0 {
 		writeMessage(w, http.StatusBadRequest, msgLegacyRolesGone)
 		return
 	}
@@ -51,11 +51,13 @@ func (s *Server) handleEnvironmentRoles(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleProjectRoles(w http.ResponseWriter, r *http.Request) {
+	// members_count: the distinct assignees (members and groups) holding
+	// the role on some project (UNCERTAIN which Workato counts).
 	s.serveNewRoles(w, r, s.ws.ProjectRoles, func(role NewRole) int {
-		holders := map[int]bool{}
+		holders := map[string]bool{}
 		for _, g := range s.ws.ProjectGrants {
 			if g.RoleID == role.ID {
-				holders[g.MemberID] = true
+				holders[fmt.Sprintf("%d/%s", g.MemberID, g.GroupID)] = true
 			}
 		}
 		return len(holders)
@@ -79,7 +81,7 @@ func (s *Server) serveNewRoles(w http.ResponseWriter, r *http.Request, roles []N
 	s.mu.Lock()
 	for _, role := range page {
 		out.Data = append(out.Data, newRoleJSON{
-			ID: role.ID, Name: role.Name, MembersCount: count(role), Type: role.Type,
+			ID: textID(role.ID), Name: role.Name, MembersCount: count(role), Type: role.Type,
 			CreatedAt: wtime(role.CreatedAt), UpdatedAt: wtime(role.UpdatedAt),
 		})
 	}
@@ -90,47 +92,3 @@ func (s *Server) serveNewRoles(w http.ResponseWriter, r *http.Request, roles []N
 // devEnvironmentID is the ID the fake gives the DEV environment in the
 // answers that name one.
 const devEnvironmentID = 148425
-
-func (s *Server) handleProjectGrants(w http.ResponseWriter, r *http.Request) {
-	if !s.ws.Migrated {
-		writeMessage(w, http.StatusUnauthorized, msgUnauthorized)
-		return
-	}
-	id, err := strconv.Atoi(r.PathValue("id"))
-	if _, ok := s.projectByID[id]; err != nil || !ok {
-		writeMessage(w, http.StatusNotFound, msgNotFound)
-		return
-	}
-	roleNames := make(map[int]string, len(s.ws.ProjectRoles))
-	for _, role := range s.ws.ProjectRoles {
-		roleNames[role.ID] = role.Name
-	}
-	s.mu.Lock()
-	project := s.ws.Projects[s.projectByID[id]]
-	members := make(map[int]Member, len(s.ws.Members))
-	for _, m := range s.ws.Members {
-		members[m.ID] = m
-	}
-	var grants []projectGrantJSON
-	for _, g := range s.ws.ProjectGrants {
-		if g.ProjectID != id {
-			continue
-		}
-		m := members[g.MemberID]
-		grants = append(grants, projectGrantJSON{
-			ID: g.ID,
-			// The fake's projects all live in DEV, the environment of the
-			// API client that may call the collaborator endpoints.
-			Project:     grantProjectJSON{ID: project.ID, Name: project.Name, Environment: grantEnvironmentJSON{ID: devEnvironmentID, Type: EnvDev}},
-			ProjectRole: grantRoleJSON{ID: g.RoleID, Name: roleNames[g.RoleID]},
-			User:        &grantUserJSON{ID: m.ID, Name: m.Name, Email: m.Email},
-		})
-	}
-	s.mu.Unlock()
-	number, size := normPage(s.pageNumber(r, "page[number]"), queryInt(r, "page[size]"))
-	fakeapi.WriteJSON(w, http.StatusOK, pagedJSON[projectGrantJSON]{
-		Data:  fakeapi.Paginate(grants, number, size, maxPerPage),
-		Total: len(grants),
-		Page:  pageJSON{Number: number, Size: size},
-	})
-}

@@ -134,7 +134,7 @@ func TestServer_NewRoles(t *testing.T) {
 				if want, ok := tt.wantCount[role.Name]; ok && role.MembersCount != want {
 					t.Fatalf("%s members_count: got %d, want %d", role.Name, role.MembersCount, want)
 				}
-				if (role.Type != NewRoleSystem && role.Type != NewRoleCustom) || !timeRE.MatchString(role.CreatedAt) || role.ID == 0 {
+				if (role.Type != NewRoleSystem && role.Type != NewRoleCustom) || !timeRE.MatchString(role.CreatedAt) || role.ID == "" {
 					t.Fatalf("role: got %+v, want an id, system or custom and Workato timestamps", role)
 				}
 			}
@@ -150,7 +150,7 @@ func TestServer_ProjectGrants(t *testing.T) {
 	_, base, _ := manualServer(t, ws, Options{})
 	_, lbase, _ := manualServer(t, ThreeEnvs(), Options{})
 	// grant is the documented nested shape of a grant on project 649122.
-	grant := func(id string, memberID, roleID int, roleName string) projectGrantJSON {
+	grant := func(id string, memberID int, roleID textID, roleName string) projectGrantJSON {
 		m, ok := memberByID(ws, memberID)
 		if !ok {
 			t.Fatalf("dataset has no member %d", memberID)
@@ -177,13 +177,13 @@ func TestServer_ProjectGrants(t *testing.T) {
 		{
 			name: "project with two grants", url: base + "/api/projects/649122/project_grants", wantCode: 200,
 			want: []projectGrantJSON{
-				grant(ws.ProjectGrants[0].ID, 5202, 32, "Advanced builder"),
-				grant(ws.ProjectGrants[1].ID, 5203, 31, "Project admin"),
+				grant(ws.ProjectGrants[0].ID, 5202, "32", "Advanced builder"),
+				grant(ws.ProjectGrants[1].ID, 5203, "31", "Project admin"),
 			},
 		},
 		{
 			name: "second page of one", url: base + "/api/projects/649122/project_grants?page[number]=2&page[size]=1", wantCode: 200,
-			want: []projectGrantJSON{grant(ws.ProjectGrants[1].ID, 5203, 31, "Project admin")},
+			want: []projectGrantJSON{grant(ws.ProjectGrants[1].ID, 5203, "31", "Project admin")},
 		},
 		{name: "unknown project", url: base + "/api/projects/1/project_grants", wantCode: 404},
 		{name: "before migration", url: lbase + "/api/projects/649122/project_grants", wantCode: 401},

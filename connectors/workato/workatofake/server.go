@@ -1,6 +1,7 @@
 package workatofake
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -29,6 +30,22 @@ const (
 	RouteFolders          = "GET /api/folders"
 	RouteProjects         = "GET /api/projects"
 	RouteMe               = "GET /api/users/me"
+
+	RouteGroups               = "GET /api/user_groups"
+	RouteGroup                = "GET /api/user_groups/{id}"
+	RouteGroupMembers         = "GET /api/user_groups/{id}/members"
+	RouteAddGroupMembers      = "POST /api/user_groups/{id}/members"
+	RouteRemoveGroupMembers   = "DELETE /api/user_groups/{id}/members"
+	RouteGroupProjectGrants   = "GET /api/user_groups/{id}/project_grants"
+	RoutePutProjectGrants     = "PUT /api/projects/{id}/project_grants"
+	RouteProjectGrant         = "GET /api/project_grants/{id}"
+	RouteUpdateProjectGrant   = "PUT /api/project_grants/{id}"
+	RouteDeleteProjectGrant   = "DELETE /api/project_grants/{id}"
+	RouteMemberProjectGrants  = "GET /api/members/{id}/project_grants"
+	RouteMemberProjectsAccess = "GET /api/members/{id}/projects_privileges"
+	RouteAPIClients           = "GET /api/developer_api_clients"
+	RouteClientRoles          = "GET /api/developer_api_client_roles"
+	RouteActivityLogs         = "GET /api/activity_logs"
 )
 
 // Endpoints as an API client's role lists them (APIClient.Endpoints).
@@ -46,6 +63,22 @@ const (
 	EndpointFolders          = "GET /api/folders"
 	EndpointProjects         = "GET /api/projects"
 	EndpointMe               = "GET /api/users/me"
+
+	EndpointGroups               = "GET /api/user_groups"
+	EndpointGroup                = "GET /api/user_groups/:id"
+	EndpointGroupMembers         = "GET /api/user_groups/:id/members"
+	EndpointAddGroupMembers      = "POST /api/user_groups/:id/members"
+	EndpointRemoveGroupMembers   = "DELETE /api/user_groups/:id/members"
+	EndpointGroupProjectGrants   = "GET /api/user_groups/:id/project_grants"
+	EndpointPutProjectGrants     = "PUT /api/projects/:id/project_grants"
+	EndpointProjectGrant         = "GET /api/project_grants/:id"
+	EndpointUpdateProjectGrant   = "PUT /api/project_grants/:id"
+	EndpointDeleteProjectGrant   = "DELETE /api/project_grants/:id"
+	EndpointMemberProjectGrants  = "GET /api/members/:id/project_grants"
+	EndpointMemberProjectsAccess = "GET /api/members/:id/projects_privileges"
+	EndpointAPIClients           = "GET /api/developer_api_clients"
+	EndpointClientRoles          = "GET /api/developer_api_client_roles"
+	EndpointActivityLogs         = "GET /api/activity_logs"
 )
 
 // Rate-limit groups: each allows Options.PerMinute requests per
@@ -55,9 +88,12 @@ const (
 	GroupRoles            = "roles"             // /api/roles
 	GroupEnvironmentRoles = "environment_roles" // /api/environment_roles
 	GroupProjectRoles     = "project_roles"     // /api/project_roles
-	GroupProjectGrants    = "project_grants"    // /api/projects/:id/project_grants
+	GroupProjectGrants    = "project_grants"    // /api/projects/:id/project_grants and /api/project_grants/:id
 	GroupFolders          = "folders"           // /api/folders and /api/projects together
 	GroupWorkspace        = "users_me"          // /api/users/me
+	GroupUserGroups       = "user_groups"       // /api/user_groups*
+	GroupAPIClients       = "api_clients"       // /api/developer_api_clients and /api/developer_api_client_roles
+	GroupActivityLogs     = "activity_logs"     // /api/activity_logs
 )
 
 // Server is the fake. It is safe for concurrent use.
@@ -87,6 +123,10 @@ type Server struct {
 	invitedAt   map[string]time.Time // lower-cased email → last accepted invitation
 	nextMember  int
 	nextInvite  int
+	nextGrant   int              // salt for new grant ids
+	nextLog     int              // id of the next activity entry
+	idpMembers  map[string][]int // IdP-managed group id → its members as the IdP has them
+	lastLog     map[int]int      // member id → id of their last_activity_log, once SignIn set it
 
 	staged staging
 }
@@ -122,8 +162,22 @@ func New(ws Workspace, opts Options) *Server {
 		nextInvite:   70001,
 	}
 	s.limiter = fakeapi.NewSlidingWindow(opts.PerMinute, opts.MinuteWindow, s.clock.Now)
-	for _, c := range ws.Clients {
+	for i := range s.ws.Clients {
+		if s.ws.Clients[i].ID == 0 {
+			s.ws.Clients[i].ID = 40001 + i
+		}
+		c := s.ws.Clients[i]
 		s.clients[c.Token] = c
+	}
+	s.nextLog = 90001
+	for _, a := range ws.Activity {
+		s.nextLog = max(s.nextLog, a.ID+1)
+	}
+	s.idpMembers = map[string][]int{}
+	for _, g := range ws.Groups {
+		if g.IdPManaged && !g.System {
+			s.idpMembers[g.ID] = slices.Clone(g.MemberIDs)
+		}
 	}
 	for i, e := range ws.Environments {
 		s.envIndex[e] = i
@@ -222,6 +276,7 @@ func (s *Server) Invitations() []Invitation {
 	defer s.mu.Unlock()
 	return cloneEach(s.invitations, func(in Invitation) Invitation {
 		in.EnvRoles = slices.Clone(in.EnvRoles)
+		in.GroupIDs = slices.Clone(in.GroupIDs)
 		return in
 	})
 }
@@ -233,7 +288,7 @@ func (s *Server) AcceptInvitation(email string) (Member, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i := slices.IndexFunc(s.invitations, func(in Invitation) bool { return strings.EqualFold(in.Email, email) })
-	if i < 0 || len(s.ws.Members) >= MaxMembers {
+	if i < 0 || (!s.ws.NoMemberCap && len(s.ws.Members) >= MaxMembers) {
 		return Member{}, false
 	}
 	in := s.invitations[i]
@@ -249,6 +304,11 @@ func (s *Server) AcceptInvitation(email string) (Member, bool) {
 	s.nextMember++
 	s.applyRolesLocked(&m, in.EnvRoles)
 	s.ws.Members = append(s.ws.Members, m)
+	for _, gid := range in.GroupIDs {
+		if gi := slices.IndexFunc(s.ws.Groups, func(g Group) bool { return g.ID == gid }); gi >= 0 && !s.ws.Groups[gi].System {
+			s.addToGroupLocked(gi, m.ID, EnvDev, m.ID, "invitation accepted")
+		}
+	}
 	return m.clone(), true
 }
 
@@ -277,7 +337,32 @@ func (s *Server) endpoints() []endpoint {
 		{RouteFolders, EndpointFolders, "List folders", GroupFolders, false, s.handleFolders},
 		{RouteProjects, EndpointProjects, "List projects", GroupFolders, false, s.handleProjects},
 		{RouteMe, EndpointMe, "Get details", GroupWorkspace, true, s.handleMe},
+
+		{RouteGroups, EndpointGroups, "List collaborator groups", GroupUserGroups, s.opts.GroupsDevOnly, s.handleGroups},
+		{RouteGroup, EndpointGroup, "Get collaborator group", GroupUserGroups, s.opts.GroupsDevOnly, s.handleGroup},
+		{RouteGroupMembers, EndpointGroupMembers, "List collaborator group members", GroupUserGroups, s.opts.GroupsDevOnly, s.handleGroupMembers},
+		{RouteAddGroupMembers, EndpointAddGroupMembers, "Add collaborator group members", GroupUserGroups, s.opts.GroupsDevOnly, s.handleAddGroupMembers},
+		{RouteRemoveGroupMembers, EndpointRemoveGroupMembers, "Remove collaborator group members", GroupUserGroups, s.opts.GroupsDevOnly, s.handleRemoveGroupMembers},
+		{RouteGroupProjectGrants, EndpointGroupProjectGrants, "List collaborator group project grants", GroupUserGroups, s.opts.GroupsDevOnly, s.handleGroupProjectGrants},
+		{RoutePutProjectGrants, EndpointPutProjectGrants, "Add or update project grants", GroupProjectGrants, false, s.handlePutProjectGrants},
+		{RouteProjectGrant, EndpointProjectGrant, "Get project grant", GroupProjectGrants, false, s.handleProjectGrant},
+		{RouteUpdateProjectGrant, EndpointUpdateProjectGrant, "Update project grant", GroupProjectGrants, false, s.handleUpdateProjectGrant},
+		{RouteDeleteProjectGrant, EndpointDeleteProjectGrant, "Delete project grant", GroupProjectGrants, false, s.handleDeleteProjectGrant},
+		{RouteMemberProjectGrants, EndpointMemberProjectGrants, "Get collaborator project grants", GroupCollaborators, true, s.handleMemberProjectGrants},
+		{RouteMemberProjectsAccess, EndpointMemberProjectsAccess, "Get collaborator projects privileges", GroupCollaborators, true, s.handleMemberProjectsPrivileges},
+		{RouteAPIClients, EndpointAPIClients, "List API clients", GroupAPIClients, s.opts.APIClientsDevOnly, s.handleAPIClients},
+		{RouteClientRoles, EndpointClientRoles, "List API client roles", GroupAPIClients, s.opts.APIClientsDevOnly, s.handleClientRoles},
+		{RouteActivityLogs, EndpointActivityLogs, "List activity logs", GroupActivityLogs, false, s.handleActivityLogs},
 	}
+}
+
+// clientKey is the request-context key of the calling API client.
+type clientKey struct{}
+
+// clientOf returns the API client that made r (set by guard).
+func clientOf(r *http.Request) APIClient {
+	c, _ := r.Context().Value(clientKey{}).(APIClient)
+	return c
 }
 
 // guard checks, in order: the bearer token and its data center (401), the
@@ -299,8 +384,13 @@ func (s *Server) guard(dc string, ep endpoint) http.HandlerFunc {
 		}
 		if ep.devOnly && c.Env != EnvDev {
 			what := "Collaborator endpoints"
-			if ep.name == EndpointMe {
+			switch ep.group {
+			case GroupWorkspace:
 				what = "Workspace details (GET /api/users/me)"
+			case GroupUserGroups:
+				what = "Collaborator group endpoints"
+			case GroupAPIClients:
+				what = "API client endpoints"
 			}
 			writeMessage(w, http.StatusForbidden, fmt.Sprintf(
 				"Forbidden: %s need a DEV API client; this API client belongs to the %s environment", what, strings.ToUpper(c.Env)))
@@ -313,7 +403,7 @@ func (s *Server) guard(dc string, ep endpoint) http.HandlerFunc {
 		if !sleepCtx(r.Context(), s.opts.Latency) {
 			return
 		}
-		ep.h(w, r)
+		ep.h(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, c)))
 	}
 }
 

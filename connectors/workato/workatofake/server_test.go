@@ -319,7 +319,7 @@ func TestNew_InvalidWorkspace(t *testing.T) {
 		}},
 		{name: "orphan folder", mutate: func(ws *Workspace) { ws.Folders[4].ParentID = 424242 }},
 		{name: "environment role before migration", mutate: func(ws *Workspace) {
-			ws.EnvironmentRoles = []NewRole{{ID: 1, Name: "Member", Type: NewRoleSystem}}
+			ws.EnvironmentRoles = []NewRole{{ID: "1", Name: "Member", Type: NewRoleSystem}}
 		}},
 		{name: "bad data center", mutate: func(ws *Workspace) { ws.Clients[0].DataCenter = "mars" }},
 	}

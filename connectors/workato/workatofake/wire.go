@@ -106,8 +106,34 @@ type roleJSON struct {
 	Privileges  Privileges `json:"privileges"`
 }
 
+// textID is an opaque id as text: served as a JSON number when it is all
+// digits (as Workato's numeric ids are), else as a string.
+type textID string
+
+func (id textID) MarshalJSON() ([]byte, error) {
+	if id != "" && strings.Trim(string(id), "0123456789") == "" && (len(id) == 1 || id[0] != '0') {
+		return []byte(id), nil
+	}
+	return json.Marshal(string(id))
+}
+
+// UnmarshalJSON reads a number or a string (the tests decode answers).
+func (id *textID) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*id = textID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	*id = textID(n)
+	return nil
+}
+
 type newRoleJSON struct {
-	ID           int    `json:"id"`
+	ID           textID `json:"id"`
 	Name         string `json:"name"`
 	MembersCount int    `json:"members_count"`
 	Type         string `json:"type"`
@@ -148,7 +174,7 @@ type grantEnvironmentJSON struct {
 }
 
 type grantRoleJSON struct {
-	ID   int    `json:"id"`
+	ID   textID `json:"id"`
 	Name string `json:"name"`
 }
 
