@@ -36,15 +36,14 @@ func (f *eventsConnector) ListEvents(_ context.Context, req *v2.ListEventsReques
 func TestTasks_EventBuilders(t *testing.T) {
 	start := time.Date(2026, 9, 2, 8, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name        string
-		task        func() (taskTypes.TaskType, error)
-		want        taskTypes.TaskType
-		wantStartAt bool
+		name string
+		task func() (taskTypes.TaskType, error)
+		want taskTypes.TaskType
 	}{
 		{"list event feeds", func() (taskTypes.TaskType, error) {
 			tk := c1fake.ListEventFeedsTask()
 			return tasks.GetType(tk), tk.Validate()
-		}, taskTypes.ListEventFeedsType, false},
+		}, taskTypes.ListEventFeedsType},
 		{"list events from a start", func() (taskTypes.TaskType, error) {
 			tk := c1fake.ListEventsTask("feed", "", start, 50)
 			if got := tk.GetListEvents().GetStartAt().AsTime(); !got.Equal(start) {
@@ -54,14 +53,14 @@ func TestTasks_EventBuilders(t *testing.T) {
 				t.Errorf("page size: got %d, want 50", got)
 			}
 			return tasks.GetType(tk), tk.Validate()
-		}, taskTypes.ListEventsType, true},
+		}, taskTypes.ListEventsType},
 		{"list events from a cursor", func() (taskTypes.TaskType, error) {
 			tk := c1fake.ListEventsTask("feed", "c", time.Time{}, 0)
 			if tk.GetListEvents().HasStartAt() || tk.GetListEvents().GetCursor() != "c" || tk.GetListEvents().GetEventFeedId() != "feed" {
 				t.Errorf("list events task: got %v, want feed \"feed\", cursor \"c\", no start", tk.GetListEvents())
 			}
 			return tasks.GetType(tk), tk.Validate()
-		}, taskTypes.ListEventsType, false},
+		}, taskTypes.ListEventsType},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
