@@ -56,6 +56,7 @@ func Main(ctx context.Context, version string) {
 type Connector struct {
 	ws   *workspace
 	prov *provisioner
+	envs []envClient
 	env  string
 	log  *zap.Logger
 }
@@ -142,7 +143,7 @@ func New(ctx context.Context, cfg *config.Workato, version string) (*Connector, 
 	log.Info("workato: connector configured", zap.String("data_center", s.DataCenter), zap.String("env", s.Env),
 		zap.Bool("custom_roles", !s.DisableCustom))
 	client := workatoapi.New(h, s.BaseURL)
-	return &Connector{ws: newWorkspace(client, log, s.DisableCustom), prov: newProvisioner(client, log), env: s.Env, log: log}, nil
+	return &Connector{ws: newWorkspace(client, log, s.DisableCustom), prov: newProvisioner(client, log), envs: []envClient{{Env: s.Env, API: client}}, env: s.Env, log: log}, nil
 }
 
 // ResourceSyncers returns one syncer per resource type.

@@ -46,6 +46,8 @@ type api interface {
 	UpdateMemberRoles(ctx context.Context, id workatoapi.ID, roles []workatoapi.EnvRole) (*workatoapi.Member, error)
 	DeleteMember(ctx context.Context, id workatoapi.ID) error
 	InviteMember(ctx context.Context, name, email string, roles []workatoapi.EnvRole, groupIDs []workatoapi.ID) (*workatoapi.Invitation, error)
+	ListActivityLogs(ctx context.Context, q workatoapi.ActivityQuery) ([]workatoapi.ActivityEntry, int, error)
+	GetProjectGrant(ctx context.Context, id workatoapi.ID) (*workatoapi.ProjectGrant, error)
 }
 
 // workspace loads the model once per sync through a syncload.Loader: every
