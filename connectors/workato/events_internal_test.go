@@ -22,6 +22,7 @@ import (
 
 	"github.com/accessgov/baton-connectors/connectors/workato/internal/workatoapi"
 	"github.com/accessgov/baton-connectors/connectors/workato/workatofake"
+	"github.com/accessgov/baton-connectors/internal/fakeapi"
 	"github.com/accessgov/baton-connectors/internal/httpx"
 	"github.com/accessgov/baton-connectors/internal/ratelimit"
 )
@@ -192,16 +193,17 @@ func TestActivityFeed_ListEvents_AccessChanges(t *testing.T) {
 	}
 }
 
-// TestActivityFeed_ListEvents_Paging: 230 sign-ins, many sharing a
+// TestActivityFeed_ListEvents_Paging: 230 sign-ins sharing one
 // millisecond, read at 100 a page: two pages with more, a short last one,
 // every entry once; the next round reads nothing again, and a sign-in
 // after it is the only event of the round after.
 func TestActivityFeed_ListEvents_Paging(t *testing.T) {
 	ws := feedWorkspace()
-	fake, envs := feedEnvs(t, ws, workatofake.Options{})
+	clock := fakeapi.NewManualClock(time.Now().Add(-time.Minute))
+	fake, envs := feedEnvs(t, ws, workatofake.Options{Clock: clock, PerMinute: 100000})
 	f := newActivityFeed(envs[:1], zap.NewNop(), time.Now, defaultFeedPolicy)
-	start := time.Now().Add(-time.Second)
-	for i := range 230 {
+	start := clock.Now().Add(-time.Second)
+	for i := range 230 { // all in one millisecond: the clock stands still
 		fake.SignIn(5201+i%5, workatofake.EnvDev)
 	}
 	seen := map[string]bool{}
@@ -225,14 +227,32 @@ func TestActivityFeed_ListEvents_Paging(t *testing.T) {
 	if !slices.Equal(sizes, []int{100, 100, 30}) || !slices.Equal(more, []bool{true, true, false}) || len(seen) != 230 {
 		t.Fatalf("pages: got sizes %v, more %v, %d distinct; want [100 100 30], [true true false], 230", sizes, more, len(seen))
 	}
-	evs, st := poll(t, f, start, cursor, 100)
-	if len(evs) != 0 || st.HasMore {
-		t.Fatalf("next round: got %d events (has more %v), want none", len(evs), st.HasMore)
+	// The next round reads the 230 entries of the high-water millisecond
+	// again (the window starts there) and drops every one.
+	calls := 0
+	for st := (&pagination.StreamState{HasMore: true}); st.HasMore && calls < 5; calls++ {
+		var evs []*v2.Event
+		evs, st = poll(t, f, start, cursor, 100)
+		if len(evs) != 0 {
+			t.Fatalf("next round, call %d: got %d events, want none", calls+1, len(evs))
+		}
+		cursor = st.Cursor
 	}
+	if calls != 3 {
+		t.Fatalf("next round: got %d calls to catch up, want 3", calls)
+	}
+	clock.Advance(time.Millisecond)
 	fake.SignIn(5203, workatofake.EnvDev)
-	evs, st = poll(t, f, start, st.Cursor, 100)
-	if got := describeAll(evs); !slices.Equal(got, []string{"usage collaborator/5203 @ workspace/dev"}) || st.HasMore {
-		t.Fatalf("round after a sign-in: got %q (has more %v), want only that sign-in", got, st.HasMore)
+	var round []*v2.Event
+	calls = 0
+	for st := (&pagination.StreamState{HasMore: true}); st.HasMore && calls < 5; calls++ {
+		var evs []*v2.Event
+		evs, st = poll(t, f, start, cursor, 100)
+		round = append(round, evs...)
+		cursor = st.Cursor
+	}
+	if got := describeAll(round); !slices.Equal(got, []string{"usage collaborator/5203 @ workspace/dev"}) || calls != 3 {
+		t.Fatalf("round after a sign-in: got %q in %d calls, want only that sign-in in 3", got, calls)
 	}
 }
 

@@ -6,6 +6,7 @@ package workato
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -58,6 +59,8 @@ func readLastLogins(ctx context.Context, envs []envClient, now time.Time, log *z
 		log = zap.NewNop()
 	}
 	var out map[workatoapi.ID]map[string]time.Time
+	var unavailable []string
+	var firstErr error
 	for _, e := range envs {
 		logins, cut, err := readSignIns(ctx, e, now, p)
 		if cut {
@@ -66,8 +69,10 @@ func readLastLogins(ctx context.Context, envs []envClient, now time.Time, log *z
 		}
 		if err != nil {
 			if logUnavailable(err) {
-				log.Info("workato: last sign-ins of the "+e.Env+" environment are not read from its activity log: "+unavailableHint,
-					zap.String("env", e.Env), zap.Error(err))
+				unavailable = append(unavailable, e.Env)
+				if firstErr == nil {
+					firstErr = err
+				}
 				continue
 			}
 			return nil, wrap("read sign-ins from the "+e.Env+" activity log", err)
@@ -82,6 +87,10 @@ func readLastLogins(ctx context.Context, envs []envClient, now time.Time, log *z
 			out[id][e.Env] = t
 		}
 		log.Debug("workato: last sign-ins read", zap.String("env", e.Env), zap.Int("collaborators", len(logins)))
+	}
+	if len(unavailable) > 0 {
+		log.Info("workato: last sign-ins are not read from the activity log of "+strings.Join(unavailable, ", ")+": "+unavailableHint,
+			zap.Strings("envs", unavailable), zap.Error(firstErr))
 	}
 	return out, nil
 }
