@@ -154,7 +154,7 @@ func TestActivityFeed_ListEvents_AccessChanges(t *testing.T) {
 	if prod.Env != workatofake.EnvProd {
 		t.Fatalf("environments: got %s third, want prod", prod.Env)
 	}
-	grants, err := prod.API.(*workatoapi.Client).PutProjectGrants(context.Background(), workatoapi.ID(strconv.Itoa(feedProdProject)), []workatoapi.ProjectGrantInput{
+	grants, err := prod.API.PutProjectGrants(context.Background(), workatoapi.ID(strconv.Itoa(feedProdProject)), []workatoapi.ProjectGrantInput{
 		{AssignmentType: workatoapi.AssignUser, AssignmentID: "5205", ProjectRoleID: "33"},
 	})
 	if err != nil || len(grants) != 1 {

@@ -22,12 +22,8 @@ import (
 	"github.com/accessgov/baton-connectors/connectors/workato/internal/workatoapi"
 )
 
-// Resource types the feed names that the syncers define elsewhere
-// (contract §2), and the feed's own usage target.
+// The feed's own usage target.
 const (
-	feedGroupType      = "group"
-	feedAPIClientType  = "api_client"
-	feedClientRoleType = "client_role"
 	// workspaceTypeID is the target of a sign-in: the Workato workspace,
 	// one resource per environment ("dev", "prod", ...). The sync lists
 	// no such resource; ConductorOne attributes usage to the actor (a
@@ -194,15 +190,15 @@ func (f *activityFeed) changedResource(ctx context.Context, e envClient, a worka
 	case changeProjectRole:
 		return rid(roleTypeID, projectRoleRID(id)), "", nil
 	case changeGroup:
-		return rid(feedGroupType, id.String()), "", nil
+		return rid(groupTypeID, groupRID(id)), "", nil
 	case changeProject:
 		return rid(projectTypeID, envResourceID(e.Env, id)), "", nil
 	case changeFolder:
 		return rid(folderTypeID, envResourceID(e.Env, id)), "", nil
 	case changeAPIClient:
-		return rid(feedAPIClientType, id.String()), "", nil
+		return rid(apiClientTypeID, apiClientRID(id)), "", nil
 	case changeClientRole:
-		return rid(feedClientRoleType, id.String()), "", nil
+		return rid(clientRoleTypeID, clientRoleRID(id)), "", nil
 	case changeProjectGrant:
 		return f.grantProject(ctx, e, id)
 	}

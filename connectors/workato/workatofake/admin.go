@@ -29,7 +29,7 @@ func (s *Server) SignIn(memberID int, env string) {
 	s.logLocked(memberEntry(env, EventUserLogin, ResourceUser, m.ID, *m, "login"))
 	if env == EnvDev {
 		last := s.ws.Activity[len(s.ws.Activity)-1]
-		m.LastActivityAt = last.CreatedAt
+		m.LastActivityAt, m.LastActivityEvent = last.CreatedAt, ""
 		if s.lastLog == nil {
 			s.lastLog = map[int]int{}
 		}

@@ -23,6 +23,8 @@ func TestRun_Errors(t *testing.T) {
 		{name: "too many members", args: []string{"--dataset", "generate", "--members", "101"}, want: "--members must be 0 to 100"},
 		{name: "bad env", args: []string{"--dataset", "generate", "--envs", "dev,staging"}, want: `"staging" is not dev, test or prod`},
 		{name: "bad data center", args: []string{"--data-center", "mars"}, want: "--data-center"},
+		{name: "bad nested mode", args: []string{"--nested-folders", "deep"}, want: "--nested-folders must be"},
+		{name: "bad rbac size", args: []string{"--dataset", "generate-rbac", "--groups", "-1"}, want: "must be at least 0"},
 		{name: "stray argument", args: []string{"extra"}, want: "unexpected arguments"},
 	}
 	for _, tt := range tests {
@@ -43,10 +45,13 @@ func TestRun_ReadyFile(t *testing.T) {
 		wantKey   string
 		wantDC    string
 		wantTotal string
+		wantExtra string // env-file lines after the common ones
 	}{
 		{name: "demo", args: nil, wantKey: DemoToken, wantDC: "us", wantTotal: `"total":12`},
 		{name: "generate", args: []string{"--dataset", "generate", "--members", "5", "--custom-roles", "3", "--folders", "20", "--projects", "4"}, wantKey: BenchToken, wantDC: "us", wantTotal: `"total":5`},
 		{name: "migrated", args: []string{"--dataset", "migrated", "--data-center", "eu"}, wantKey: TestToken, wantDC: "eu", wantTotal: `"total":5`},
+		{name: "migrated-envs", args: []string{"--dataset", "migrated-envs", "--nested-folders", "subtree"}, wantKey: EnvTokenDev, wantDC: "us", wantTotal: `"total":150`,
+			wantExtra: `BATON_WORKATO_TEST_API_KEY="test-token"` + "\n" + `BATON_WORKATO_PROD_API_KEY="prod-token"` + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,7 +95,7 @@ func TestRun_ReadyFile(t *testing.T) {
 				`BATON_WORKATO_BASE_URL="` + info.BaseURL + `"` + "\n" +
 				`BATON_WORKATO_DATA_CENTER="` + tt.wantDC + `"` + "\n" +
 				`BATON_WORKATO_ENV="dev"` + "\n" +
-				`BATON_WORKATO_RATE_LIMIT_WINDOW="2s"` + "\n"
+				`BATON_WORKATO_RATE_LIMIT_WINDOW="2s"` + "\n" + tt.wantExtra
 			if string(env) != wantEnv {
 				t.Fatalf("env file: got %q, want %q", env, wantEnv)
 			}

@@ -30,7 +30,11 @@ func (s *Server) memberJSONLocked(m Member) memberJSON {
 		out.ExternalID = &ext
 	}
 	if !m.LastActivityAt.IsZero() {
-		out.LastActivityLog = &activityJSON{ID: s.memberActivityIDLocked(m), EventType: "user_login", CreatedAt: wtime(m.LastActivityAt)}
+		event := m.LastActivityEvent
+		if event == "" {
+			event = EventUserLogin
+		}
+		out.LastActivityLog = &activityJSON{ID: s.memberActivityIDLocked(m), EventType: event, CreatedAt: wtime(m.LastActivityAt)}
 	}
 	return out
 }

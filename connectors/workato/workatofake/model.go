@@ -59,6 +59,7 @@ type Member struct {
 	Name, Email, ExternalID, GrantType, TimeZone string // GrantType: GrantTeam or GrantFederationManager
 	CreatedAt                                    time.Time
 	LastActivityAt                               time.Time // zero: no last_activity_log
+	LastActivityEvent                            string    // its event_type; "" is user_login
 
 	// Roles holds at most one role per environment; an environment
 	// without an entry means no access there.

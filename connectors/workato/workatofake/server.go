@@ -173,6 +173,16 @@ func New(ws Workspace, opts Options) *Server {
 	for _, a := range ws.Activity {
 		s.nextLog = max(s.nextLog, a.ID+1)
 	}
+	// A member whose last_activity_log is in the DEV log shows that
+	// entry's id.
+	s.lastLog = map[int]int{}
+	for _, m := range ws.Members {
+		for _, a := range ws.Activity {
+			if a.UserID == m.ID && envOf(a.Env) == EnvDev && a.CreatedAt.Equal(m.LastActivityAt) {
+				s.lastLog[m.ID] = a.ID
+			}
+		}
+	}
 	s.idpMembers = map[string][]int{}
 	for _, g := range ws.Groups {
 		if g.IdPManaged && !g.System {

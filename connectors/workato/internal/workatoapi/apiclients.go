@@ -44,17 +44,25 @@ type APIClient struct {
 // and only updated_at of token: a token object's other keys, and a token
 // that is a bare string, are skipped unread.
 func (a *APIClient) UnmarshalJSON(b []byte) error {
-	type plain APIClient // the fields, without this method
 	var w struct {
-		plain
-		IPAllowList ipAllowList     `json:"ip_allow_list"`
-		Token       json.RawMessage `json:"token"`
+		ID              ID              `json:"id"`
+		Name            string          `json:"name"`
+		RoleID          ID              `json:"api_privilege_group_id"`
+		AllFolders      bool            `json:"all_folders"`
+		FolderIDs       []ID            `json:"folder_ids"`
+		EnvironmentName string          `json:"environment_name"`
+		EnvironmentID   ID              `json:"environment_id"`
+		IPAllowList     ipAllowList     `json:"ip_allow_list"`
+		Token           json.RawMessage `json:"token"`
+		CreatedAt       Time            `json:"created_at"`
+		UpdatedAt       Time            `json:"updated_at"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*a = APIClient(w.plain)
-	a.IPAllowList = w.IPAllowList
+	*a = APIClient{ID: w.ID, Name: w.Name, RoleID: w.RoleID, AllFolders: w.AllFolders, FolderIDs: w.FolderIDs,
+		EnvironmentName: w.EnvironmentName, EnvironmentID: w.EnvironmentID, IPAllowList: w.IPAllowList,
+		CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
 	if isObject(w.Token) {
 		var tok struct {
 			UpdatedAt Time `json:"updated_at"`

@@ -7,6 +7,7 @@ package workatoapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -112,3 +113,6 @@ func checkErr(t *testing.T, err error, wantErr string, wantMalformed bool) {
 
 // bg is the context of every test call.
 var bg = context.Background()
+
+// fmtAll renders v with every field, for checks that a value is absent.
+func fmtAll(v any) string { return fmt.Sprintf("%#v", v) }

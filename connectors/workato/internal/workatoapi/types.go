@@ -123,15 +123,18 @@ func ParseNumericID(s string) (ID, error) {
 // "" are the zero time.
 type Time struct{ time.Time }
 
-// UnmarshalJSON parses RFC 3339 with or without fractions.
+// UnmarshalJSON parses RFC 3339 with or without fractions. A value that is
+// not a string, or a string that is not such a time, is a
+// *json.UnmarshalTypeError, so the decoder names the field.
 func (t *Time) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
 		t.Time = time.Time{}
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("timestamp: %w", err)
+	if len(b) == 0 || b[0] != '"' || json.Unmarshal(b, &s) != nil {
+		return &json.UnmarshalTypeError{Value: "non-string", Type: reflect.TypeOf(Time{})}
 	}
 	if s == "" {
 		t.Time = time.Time{}
@@ -139,7 +142,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	}
 	v, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return fmt.Errorf("timestamp %q: %w", s, err)
+		return &json.UnmarshalTypeError{Value: fmt.Sprintf("string %q (not an RFC 3339 timestamp)", s), Type: reflect.TypeOf(Time{})}
 	}
 	t.Time = v
 	return nil
