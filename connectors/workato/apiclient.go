@@ -51,7 +51,7 @@ func apiClientResource(c *apiClient) (*v2.Resource, error) {
 		"folder_ids":    strings.Join(ids, ","),
 		"ip_allow_list": strings.Join(c.C.IPAllowList, ","),
 	}
-	if !c.C.RoleID.IsZero() {
+	if hasClientRole(c.C) {
 		profile["client_role_id"] = c.C.RoleID.String()
 	}
 	if !c.C.TokenUpdatedAt.IsZero() {

@@ -76,7 +76,7 @@ func (m *model) buildAPIClients(in *loaded) {
 			ac := &apiClient{C: c, RID: rid, Env: apiClientEnv(c, el.Env, m.envByWorkatoID, known)}
 			m.APIClients = append(m.APIClients, ac)
 			m.apiClientByRID[rid] = ac
-			if !c.RoleID.IsZero() {
+			if hasClientRole(c) {
 				ac.RoleRID = clientRoleRID(c.RoleID)
 				if _, ok := m.clientRoleByRID[ac.RoleRID]; !ok {
 					cr := &clientRole{R: workatoapi.ClientRole{ID: c.RoleID}, RID: ac.RoleRID}
@@ -89,6 +89,10 @@ func (m *model) buildAPIClients(in *loaded) {
 		}
 	}
 }
+
+// hasClientRole reports whether c names a client role (0 is none: Workato
+// IDs start at 1).
+func hasClientRole(c workatoapi.APIClient) bool { return !c.RoleID.IsZero() && c.RoleID != "0" }
 
 // apiClientScope maps an API client's scope to folders of its environment.
 // UNCERTAIN (reference §2.9): whether folder_ids are project root folders,
