@@ -267,11 +267,7 @@ func (p *provisioner) inviteGroups(ctx context.Context, v any) ([]workatoapi.ID,
 	if len(raw) == 0 {
 		return nil, nil
 	}
-	groups, err := readPages(ctx, workatoapi.RouteGroups, func(g workatoapi.Group) workatoapi.ID { return g.ID },
-		func(ctx context.Context, page int) ([]workatoapi.Group, int, error) {
-			items, _, err := p.dev().ListGroups(ctx, page)
-			return items, workatoapi.NoTotal, err
-		})
+	groups, err := readPages(ctx, workatoapi.RouteGroups, groupID, shortPaged(p.dev().ListGroups))
 	if err != nil {
 		return nil, wrap("list collaborator groups", err)
 	}
