@@ -3,6 +3,7 @@ package workato
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
@@ -31,7 +32,7 @@ func (s *collaboratorSyncer) List(ctx context.Context, parent *v2.ResourceId, at
 	}
 	out := make([]*v2.Resource, 0, len(m.Members))
 	for _, mem := range m.Members {
-		r, err := collaboratorResource(mem)
+		r, err := collaboratorResource(mem, m.LastLogins[mem.ID])
 		if err != nil {
 			return nil, nil, err
 		}
@@ -52,7 +53,9 @@ func collaboratorID(id workatoapi.ID) *v2.ResourceId {
 	return v2.ResourceId_builder{ResourceType: collaboratorTypeID, Resource: id.String()}.Build()
 }
 
-func collaboratorResource(m workatoapi.Member) (*v2.Resource, error) {
+// collaboratorResource is a collaborator; logins are their newest sign-in
+// per environment from the activity log (nil if none was read).
+func collaboratorResource(m workatoapi.Member, logins map[string]time.Time) (*v2.Resource, error) {
 	name := m.Name
 	if name == "" {
 		name = m.Email
@@ -78,8 +81,13 @@ func collaboratorResource(m workatoapi.Member) (*v2.Resource, error) {
 		traits = append(traits, resource.WithEmployeeID(*m.ExternalID))
 	}
 	if m.LastActivityLog != nil && !m.LastActivityLog.CreatedAt.IsZero() {
-		traits = append(traits, resource.WithLastLogin(m.LastActivityLog.CreatedAt.Time))
 		profile["last_activity_at"] = m.LastActivityLog.CreatedAt.UTC().Format(time.RFC3339)
+	}
+	for env, t := range logins {
+		profile["last_login_"+env] = t.UTC().Format(time.RFC3339)
+	}
+	if t, ok := lastLogin(m, logins); ok {
+		traits = append(traits, resource.WithLastLogin(t))
 	}
 	opts := []resource.ResourceOption{resource.WithResourceStatus(v2.Status_RESOURCE_STATUS_ENABLED, "")}
 	if !m.CreatedAt.IsZero() {
@@ -93,3 +101,25 @@ func collaboratorResource(m workatoapi.Member) (*v2.Resource, error) {
 	}
 	return r, nil
 }
+
+// lastLogin is a collaborator's last sign-in: the newest the activity log
+// reports in any environment, else last_activity_log only when it is a
+// sign-in (it is the latest activity of any kind; reference §2.8).
+func lastLogin(m workatoapi.Member, logins map[string]time.Time) (time.Time, bool) {
+	var newest time.Time
+	for _, t := range logins {
+		if t.After(newest) {
+			newest = t
+		}
+	}
+	if !newest.IsZero() {
+		return newest, true
+	}
+	if a := m.LastActivityLog; a != nil && !a.CreatedAt.IsZero() && strings.EqualFold(a.EventType, loginEvent) {
+		return a.CreatedAt.Time, true
+	}
+	return time.Time{}, false
+}
+
+// loginEvent is the activity-log event type of a sign-in.
+const loginEvent = "user_login"

@@ -54,9 +54,9 @@ func Main(ctx context.Context, version string) {
 
 // Connector is the Workato connector. The zero value serves `capabilities`.
 type Connector struct {
+	envs []envClient // dev (or the main token's environment) first
 	ws   *workspace
 	prov *provisioner
-	env  string
 	log  *zap.Logger
 }
 
@@ -70,16 +70,25 @@ func NewConnector(version string) cli.NewConnector[*config.Workato] {
 
 // Settings is the checked configuration.
 type Settings struct {
-	Token             string
+	Token             string // the main (collaborator) token, of environment Env
 	BaseURL           string
 	DataCenter        string
 	Env               string
 	DisableCustom     bool
 	RequestsPerMinute int
 	RateWindow        time.Duration
+	// Tokens lists every environment's token, the main one first, then
+	// test, prod and custom environments in the order given.
+	Tokens []EnvToken
 }
 
-// Resolve reads the token and checks every value, without a network call.
+// EnvToken is the token of one environment's API client and the flag it
+// came from (for messages; never the token itself).
+type EnvToken struct {
+	Env, Token, Flag string
+}
+
+// Resolve reads the tokens and checks every value, without a network call.
 func Resolve(cfg *config.Workato) (*Settings, error) {
 	token, err := creds.Secret(creds.Source{Name: "workato-api-key", Value: cfg.WorkatoApiKey, File: cfg.WorkatoApiKeyFile, Required: true})
 	if err != nil {
@@ -104,6 +113,9 @@ func Resolve(cfg *config.Workato) (*Settings, error) {
 	}
 	if !slices.Contains(environments, s.Env) {
 		return nil, invalid(fmt.Errorf("--workato-env: unknown environment %q: use one of %s", cfg.WorkatoEnv, strings.Join(environments, ", ")))
+	}
+	if s.Tokens, err = resolveEnvTokens(cfg, EnvToken{Env: s.Env, Token: token, Flag: "--workato-api-key (environment " + s.Env + " from --workato-env)"}); err != nil {
+		return nil, invalid(err)
 	}
 	if s.RequestsPerMinute == 0 {
 		s.RequestsPerMinute = DefaultRequestsPerMinute
@@ -131,18 +143,28 @@ func New(ctx context.Context, cfg *config.Workato, version string) (*Connector, 
 	if s.Env != workatoapi.EnvDev {
 		log.Warn("workato: collaborator endpoints answer only API clients with DEV access; a sync with a " + s.Env + " client will be refused (403)")
 	}
-	h := httpx.New(httpx.Options{
-		Service:     "workato",
-		UserAgent:   Name + "/" + version,
-		Timeout:     45 * time.Second, // Workato ends every request at 40 s
-		TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: s.Token, TokenType: "Bearer"}),
-		Limiter:     ratelimit.New(Limits(s.RequestsPerMinute, s.RateWindow)),
-		Logger:      log,
-	})
-	log.Info("workato: connector configured", zap.String("data_center", s.DataCenter), zap.String("env", s.Env),
+	// Workato's limits are per workspace (reference §2.2): every
+	// environment's client counts against the same quotas, so they share
+	// one limiter.
+	limiter := ratelimit.New(Limits(s.RequestsPerMinute, s.RateWindow))
+	envs := make([]envClient, 0, len(s.Tokens))
+	names := make([]string, 0, len(s.Tokens))
+	for _, t := range s.Tokens {
+		h := httpx.New(httpx.Options{
+			Service:     "workato",
+			UserAgent:   Name + "/" + version,
+			Timeout:     45 * time.Second, // Workato ends every request at 40 s
+			TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: t.Token, TokenType: "Bearer"}),
+			Limiter:     limiter,
+			Logger:      log,
+		})
+		envs = append(envs, envClient{Env: t.Env, API: workatoapi.New(h, s.BaseURL)})
+		names = append(names, t.Env)
+	}
+	log.Info("workato: connector configured", zap.String("data_center", s.DataCenter), zap.Strings("environments", names),
 		zap.Bool("custom_roles", !s.DisableCustom))
-	client := workatoapi.New(h, s.BaseURL)
-	return &Connector{ws: newWorkspace(client, log, s.DisableCustom), prov: newProvisioner(client, log), env: s.Env, log: log}, nil
+	ws := newWorkspace(envs, log, s.DisableCustom)
+	return &Connector{envs: envs, ws: ws, prov: newProvisioner(envs, log), log: log}, nil
 }
 
 // ResourceSyncers returns one syncer per resource type.
@@ -151,8 +173,11 @@ func (c *Connector) ResourceSyncers(context.Context) []connectorbuilder.Resource
 		&collaboratorSyncer{ws: c.ws, prov: c.prov},
 		&roleSyncer{ws: c.ws, prov: c.prov},
 		&privilegeSyncer{ws: c.ws},
-		&projectSyncer{ws: c.ws},
+		&groupSyncer{ws: c.ws, prov: c.prov},
+		&projectSyncer{ws: c.ws, prov: c.prov},
 		&folderSyncer{ws: c.ws},
+		&apiClientSyncer{ws: c.ws},
+		&clientRoleSyncer{ws: c.ws},
 	}
 }
 
@@ -160,7 +185,8 @@ func (c *Connector) ResourceSyncers(context.Context) []connectorbuilder.Resource
 func (c *Connector) Metadata(context.Context) (*v2.ConnectorMetadata, error) {
 	return v2.ConnectorMetadata_builder{
 		DisplayName: "Workato",
-		Description: "Syncs a Workato workspace's collaborators, roles per environment, privileges, projects and folders.",
+		Description: "Syncs a Workato workspace's collaborators, collaborator groups, roles per environment, privileges, " +
+			"projects and folders of every environment with a token, API clients and client roles.",
 	}.Build(), nil
 }
 

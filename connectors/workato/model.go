@@ -1,11 +1,19 @@
 package workato
 
 // The workspace model: pure derivation of roles, environments and every
-// grant from what the load read.
+// grant from what the load read (loaded). Groups, projects and folders, and
+// API clients are derived in model_group.go, model_project.go and
+// model_apiclient.go.
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"time"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"go.uber.org/zap"
 
 	"github.com/accessgov/baton-connectors/connectors/workato/internal/workatoapi"
 )
@@ -44,27 +52,126 @@ type holding struct {
 	MemberID workatoapi.ID
 }
 
-// model is everything one sync reads from Workato, apart from folders,
-// with every grant derived from it.
+// loaded is everything one sync's load read, as the API answered it.
+type loaded struct {
+	DisableCustom bool
+	TokenEnvs     []string // environments with a token, the main one first
+
+	Members    []workatoapi.Member
+	Vanished   []workatoapi.ID // collaborators removed during the sync
+	Privileges map[workatoapi.ID][]workatoapi.EnvPrivileges
+
+	Migrated     bool
+	CustomRoles  []workatoapi.Role
+	EnvRoles     []workatoapi.RBACRole
+	ProjectRoles []workatoapi.RBACRole
+
+	GroupsListed bool // false: the workspace (legacy) serves no groups
+	Groups       []workatoapi.Group
+	GroupMembers map[workatoapi.ID][]workatoapi.GroupMember
+
+	Envs []*envLoaded // one per token, in TokenEnvs' order
+
+	LastLogins map[workatoapi.ID]map[string]time.Time
+}
+
+// envLoaded is what one environment's client read.
+type envLoaded struct {
+	Env      string
+	Projects []workatoapi.Project
+	// Folders: project ID → every folder of its tree below the root
+	// folder, as listed (duplicates possible; ParentID links them).
+	Folders     map[workatoapi.ID][]workatoapi.Folder
+	Nested      bool            // the nested-folders flag was honoured
+	GoneFolders []workatoapi.ID // folders deleted during the sync
+	// Grants: project ID → its project grants (RBAC 2.0 only).
+	Grants map[workatoapi.ID][]workatoapi.ProjectGrant
+
+	APIClientsListed bool
+	APIClients       []workatoapi.APIClient
+	ClientRoles      []workatoapi.ClientRole
+
+	mu       sync.Mutex
+	Vanished map[workatoapi.ID]bool // projects deleted during the sync
+}
+
+// vanish records that project id was deleted during the sync, saying so
+// once.
+func (e *envLoaded) vanish(log *zap.Logger, id workatoapi.ID) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.Vanished[id] {
+		return
+	}
+	e.Vanished[id] = true
+	log.Info("workato: project deleted during the sync; leaving it out", zap.String("environment", e.Env), zap.String("project", id.String()))
+}
+
+// note is an info line the model asks the load to log: something it left
+// out on purpose, with its IDs.
+type note struct {
+	Msg    string
+	Fields []zap.Field
+}
+
+// model is everything one sync reads from Workato, with every resource and
+// grant derived from it.
 type model struct {
 	Migrated   bool
-	Envs       []string
+	Envs       []string // environments roles and privileges are held in
 	Members    []workatoapi.Member
 	Privileges map[workatoapi.ID][]workatoapi.EnvPrivileges
 	Roles      []*role
-	Projects   []workatoapi.Project
-	// ProjectRoleGrants: project ID → project role RID → collaborators.
-	ProjectRoleGrants map[workatoapi.ID]map[string][]workatoapi.ID
+	LastLogins map[workatoapi.ID]map[string]time.Time
 
 	rolesByRID    map[string]*role
 	RoleHolders   map[string][]holding // role RID → who holds it where
 	PrivilegeIDs  []string             // sorted
 	PrivHolders   map[string][]holding // privilege ID → who holds it where
-	FolderRoles   map[workatoapi.ID][]string
-	FolderMembers map[workatoapi.ID][]workatoapi.ID
+	legacyFolders []legacyFolderScope  // folder scopes of legacy roles and privileges
+	memberSet     map[workatoapi.ID]bool
+
+	groupModel
+	projectModel
+	apiClientModel
+
+	Notes []note
 }
 
-// workspace loads the model once per sync. A failed load is forgotten so a
+// newModel derives the model from what the load read.
+func newModel(in *loaded) (*model, error) {
+	m := &model{Migrated: in.Migrated, Members: in.Members, Privileges: in.Privileges, LastLogins: in.LastLogins}
+	if len(in.Vanished) > 0 {
+		gone := map[workatoapi.ID]bool{}
+		for _, id := range in.Vanished {
+			gone[id] = true
+		}
+		m.Members = slices.DeleteFunc(slices.Clone(m.Members), func(mem workatoapi.Member) bool { return gone[mem.ID] })
+	}
+	m.memberSet = map[workatoapi.ID]bool{}
+	for _, mem := range m.Members {
+		m.memberSet[mem.ID] = true
+	}
+	m.build(in.CustomRoles, in.EnvRoles, in.ProjectRoles, in.DisableCustom)
+	m.buildGroups(in)
+	if err := m.buildProjects(in); err != nil {
+		return nil, err
+	}
+	m.buildAPIClients(in)
+	m.buildFolderAccess()
+	return m, nil
+}
+
+// isMember reports whether id is a synced collaborator.
+func (m *model) isMember(id workatoapi.ID) bool { return m.memberSet[id] }
+
+// legacyFolderScope is a folder list of a legacy role or of a
+// collaborator's privileges in one environment.
+type legacyFolderScope struct {
+	Env       string // "" for a custom role: its folders may be in any environment
+	FolderIDs []workatoapi.ID
+	Principal *v2.ResourceId
+}
 
 // Role resource IDs.
 func customRoleRID(id workatoapi.ID) string  { return id.String() }
@@ -97,7 +204,11 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 			nr := projectRoles[i]
 			add(&role{RID: projectRoleRID(nr.ID), Name: nr.Name, Kind: kindProject, Type: nr.Type, WorkatoID: nr.ID, RBACRole: &nr})
 		}
-	} else {
+	}
+	// A workspace part-way through migration still has collaborators
+	// holding legacy roles (role_type privilege_group) in some
+	// environment: the legacy roles are synced there too.
+	if !m.Migrated || holdsLegacyRole(m.Members) {
 		for _, name := range systemRoles {
 			legacyByName[strings.ToLower(name)] = add(&role{RID: name, Name: name, Kind: kindSystem})
 		}
@@ -114,13 +225,16 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 	}
 
 	// resolve maps a role a collaborator holds to its resource; nil means
-	// no grant (NoAccess, or a custom role whose sync is disabled).
+	// no grant (NoAccess, or a custom role whose sync is disabled). The
+	// role_type says which model the role is of; without one, the
+	// workspace's model decides.
 	resolve := func(name, roleType string) *role {
 		if name == "" || strings.EqualFold(name, workatoapi.NoAccess) {
 			return nil
 		}
 		key := strings.ToLower(name)
-		if strings.EqualFold(roleType, workatoapi.RoleTypeEnvironment) || m.Migrated {
+		isEnv := strings.EqualFold(roleType, workatoapi.RoleTypeEnvironment) || (roleType == "" && m.Migrated)
+		if isEnv {
 			if r, ok := envByName[key]; ok {
 				return r
 			}
@@ -149,11 +263,9 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 	}
 
 	m.PrivHolders = map[string][]holding{}
-	m.FolderMembers = map[workatoapi.ID][]workatoapi.ID{}
 	privs := map[string]bool{}
 	held := map[string]bool{}
 	for _, mem := range m.Members {
-		seenFolder := map[workatoapi.ID]bool{}
 		for _, ep := range m.Privileges[mem.ID] {
 			env := strings.ToLower(ep.EnvironmentType)
 			envs[env] = true
@@ -176,21 +288,17 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 					}
 				}
 			}
-			for _, f := range ep.FolderIDs {
-				if !seenFolder[f] {
-					seenFolder[f] = true
-					m.FolderMembers[f] = append(m.FolderMembers[f], mem.ID)
-				}
+			if len(ep.FolderIDs) > 0 {
+				m.legacyFolders = append(m.legacyFolders, legacyFolderScope{Env: env, FolderIDs: ep.FolderIDs, Principal: collaboratorID(mem.ID)})
 			}
 		}
 	}
-	m.FolderRoles = map[workatoapi.ID][]string{}
 	for _, r := range m.Roles {
 		for id := range r.Privileges {
 			privs[id] = true
 		}
-		for _, f := range r.FolderIDs {
-			m.FolderRoles[f] = append(m.FolderRoles[f], r.RID)
+		if len(r.FolderIDs) > 0 {
+			m.legacyFolders = append(m.legacyFolders, legacyFolderScope{FolderIDs: r.FolderIDs, Principal: roleResourceID(r.RID)})
 		}
 	}
 	for id := range privs {
@@ -200,21 +308,76 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 	for e := range envs {
 		m.Envs = append(m.Envs, e)
 	}
-	sort.Slice(m.Envs, func(i, j int) bool {
-		oi, iok := envOrder[m.Envs[i]]
-		oj, jok := envOrder[m.Envs[j]]
-		if iok != jok {
-			return iok
+	sortEnvs(m.Envs)
+}
+
+// holdsLegacyRole reports whether a collaborator holds a role whose
+// role_type says it is a legacy one.
+func holdsLegacyRole(members []workatoapi.Member) bool {
+	for _, mem := range members {
+		for _, r := range mem.Roles {
+			if strings.EqualFold(r.RoleType, workatoapi.RoleTypeLegacy) && !strings.EqualFold(r.RoleName, workatoapi.NoAccess) {
+				return true
+			}
 		}
-		if oi != oj {
-			return oi < oj
-		}
-		return m.Envs[i] < m.Envs[j]
-	})
+	}
+	return false
 }
 
 // role returns the role with the resource ID rid.
 func (m *model) role(rid string) (*role, bool) {
 	r, ok := m.rolesByRID[rid]
 	return r, ok
+}
+
+// missingEnvsLine names the environments collaborators hold roles in that
+// have no token, so their projects are not synced, and the flag to set; ""
+// when there is none.
+func missingEnvsLine(members []workatoapi.Member, tokenEnvs []string) string {
+	have := map[string]bool{}
+	for _, e := range tokenEnvs {
+		have[e] = true
+	}
+	seen := map[string]bool{}
+	var missing []string
+	for _, mem := range members {
+		for _, r := range mem.Roles {
+			env := strings.ToLower(r.EnvironmentType)
+			if env == "" || have[env] || seen[env] || strings.EqualFold(r.RoleName, workatoapi.NoAccess) {
+				continue
+			}
+			seen[env] = true
+			missing = append(missing, env)
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	sortEnvs(missing)
+	flags := make([]string, len(missing))
+	for i, e := range missing {
+		switch e {
+		case workatoapi.EnvTest, workatoapi.EnvProd:
+			flags[i] = "--workato-" + e + "-api-key"
+		default:
+			flags[i] = "--workato-env-api-keys " + e + "=<token>"
+		}
+	}
+	return "projects of " + strings.Join(missing, ", ") + " not synced (no API token for that environment): set " + strings.Join(flags, ", ")
+}
+
+// sortEnvs sorts environments the way Workato shows them: dev, test, prod,
+// then the rest by name.
+func sortEnvs(envs []string) {
+	sort.Slice(envs, func(i, j int) bool {
+		oi, iok := envOrder[envs[i]]
+		oj, jok := envOrder[envs[j]]
+		if iok != jok {
+			return iok
+		}
+		if oi != oj {
+			return oi < oj
+		}
+		return envs[i] < envs[j]
+	})
 }

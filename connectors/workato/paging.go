@@ -112,8 +112,13 @@ type memberList struct {
 }
 
 // Item IDs, to compare pages.
-func memberID(m workatoapi.Member) workatoapi.ID      { return m.ID }
-func customRoleID(r workatoapi.Role) workatoapi.ID    { return r.ID }
-func rbacRoleID(r workatoapi.RBACRole) workatoapi.ID  { return r.ID }
-func projectID(p workatoapi.Project) workatoapi.ID    { return p.ID }
-func grantID(g workatoapi.ProjectGrant) workatoapi.ID { return workatoapi.ID(g.ID) }
+func memberID(m workatoapi.Member) workatoapi.ID           { return m.ID }
+func customRoleID(r workatoapi.Role) workatoapi.ID         { return r.ID }
+func rbacRoleID(r workatoapi.RBACRole) workatoapi.ID       { return r.ID }
+func projectID(p workatoapi.Project) workatoapi.ID         { return p.ID }
+func grantID(g workatoapi.ProjectGrant) workatoapi.ID      { return workatoapi.ID(g.ID) }
+func groupID(g workatoapi.Group) workatoapi.ID             { return g.ID }
+func groupMemberID(m workatoapi.GroupMember) workatoapi.ID { return m.ID }
+func apiClientID(c workatoapi.APIClient) workatoapi.ID     { return c.ID }
+func clientRoleID(r workatoapi.ClientRole) workatoapi.ID   { return r.ID }
+func folderID(f workatoapi.Folder) workatoapi.ID           { return f.ID }

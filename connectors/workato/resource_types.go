@@ -12,6 +12,9 @@ const (
 	privilegeTypeID    = "privilege"
 	projectTypeID      = "project"
 	folderTypeID       = "folder"
+	groupTypeID        = "group"
+	apiClientTypeID    = "api_client"
+	clientRoleTypeID   = "client_role"
 )
 
 var (
@@ -40,17 +43,59 @@ var (
 		Description: "One action on one section of Workato, held per environment",
 	}.Build()
 
-	// projectResourceType is a project; its root folder is its child.
+	// projectResourceType is a project of one environment; its root
+	// folder is its child.
 	projectResourceType = v2.ResourceType_builder{
 		Id:          projectTypeID,
 		DisplayName: "Project",
-		Description: "A Workato project",
+		Description: "A Workato project of one environment (DEV projects keep their bare ID, others are <env>:<id>)",
+	}.Build()
+
+	// groupResourceType is a collaborator group (RBAC 2.0).
+	groupResourceType = v2.ResourceType_builder{
+		Id:          groupTypeID,
+		DisplayName: "Collaborator group",
+		Description: "A Workato collaborator group; project roles granted to it apply to every member",
+		Traits:      []v2.ResourceType_Trait{v2.ResourceType_TRAIT_GROUP},
+	}.Build()
+
+	// apiClientResourceType is a developer API client: a machine identity
+	// with a client role and a folder scope in one environment. A user
+	// trait of account type service, as the SDK models machine accounts;
+	// its token is never read.
+	apiClientResourceType = v2.ResourceType_builder{
+		Id:          apiClientTypeID,
+		DisplayName: "API client",
+		Description: "A Workato developer API client (a machine identity of one environment); read only",
+		Traits:      []v2.ResourceType_Trait{v2.ResourceType_TRAIT_USER},
+		Annotations: annotations.New(&v2.SkipEntitlementsAndGrants{}),
+	}.Build()
+
+	// clientRoleResourceType is an API client role.
+	clientRoleResourceType = v2.ResourceType_builder{
+		Id:          clientRoleTypeID,
+		DisplayName: "API client role",
+		Description: "A Workato API client role (the endpoints an API client may call); read only",
+		Traits:      []v2.ResourceType_Trait{v2.ResourceType_TRAIT_ROLE},
 	}.Build()
 
 	// folderResourceType is a folder: a project's root folder or a nested one.
 	folderResourceType = v2.ResourceType_builder{
 		Id:          folderTypeID,
 		DisplayName: "Folder",
-		Description: "A Workato folder (a project's root folder or a folder inside it)",
+		Description: "A Workato folder of one environment (a project's root folder or a folder inside it)",
 	}.Build()
 )
+
+// Resource IDs of principals.
+func roleResourceID(rid string) *v2.ResourceId {
+	return v2.ResourceId_builder{ResourceType: roleTypeID, Resource: rid}.Build()
+}
+
+func groupResourceID(rid string) *v2.ResourceId {
+	return v2.ResourceId_builder{ResourceType: groupTypeID, Resource: rid}.Build()
+}
+
+func apiClientResourceID(rid string) *v2.ResourceId {
+	return v2.ResourceId_builder{ResourceType: apiClientTypeID, Resource: rid}.Build()
+}

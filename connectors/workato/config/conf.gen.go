@@ -6,6 +6,12 @@ import "reflect"
 type Workato struct {
 	WorkatoApiKey            string `mapstructure:"workato-api-key"`
 	WorkatoApiKeyFile        string `mapstructure:"workato-api-key-file"`
+	WorkatoTestApiKey        string `mapstructure:"workato-test-api-key"`
+	WorkatoTestApiKeyFile    string `mapstructure:"workato-test-api-key-file"`
+	WorkatoProdApiKey        string `mapstructure:"workato-prod-api-key"`
+	WorkatoProdApiKeyFile    string `mapstructure:"workato-prod-api-key-file"`
+	WorkatoEnvApiKeys        string `mapstructure:"workato-env-api-keys"`
+	WorkatoEnvApiKeyFiles    string `mapstructure:"workato-env-api-key-files"`
 	WorkatoDataCenter        string `mapstructure:"workato-data-center"`
 	WorkatoEnv               string `mapstructure:"workato-env"`
 	DisableCustomRolesSync   bool   `mapstructure:"disable-custom-roles-sync"`

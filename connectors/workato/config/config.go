@@ -21,6 +21,37 @@ var (
 		field.WithDisplayName("API token file"),
 		field.WithDescription("File holding the API token, instead of --workato-api-key"),
 		field.WithExportTarget(field.ExportTargetCLIOnly))
+	// TestAPIKeyField is the token of an API client of the TEST environment:
+	// its projects, folder trees, project grants and API clients are synced.
+	TestAPIKeyField = field.StringField("workato-test-api-key",
+		field.WithDisplayName("TEST API token"),
+		field.WithDescription("Token of an API client of the TEST environment (optional): that environment's projects, folders, project grants and API clients are synced too"),
+		field.WithIsSecret(true))
+	// TestAPIKeyFileField reads the TEST token from a file.
+	TestAPIKeyFileField = field.StringField("workato-test-api-key-file",
+		field.WithDisplayName("TEST API token file"),
+		field.WithDescription("File holding the TEST API token, instead of --workato-test-api-key"),
+		field.WithExportTarget(field.ExportTargetCLIOnly))
+	// ProdAPIKeyField is the token of an API client of the PROD environment.
+	ProdAPIKeyField = field.StringField("workato-prod-api-key",
+		field.WithDisplayName("PROD API token"),
+		field.WithDescription("Token of an API client of the PROD environment (optional): that environment's projects, folders, project grants and API clients are synced too"),
+		field.WithIsSecret(true))
+	// ProdAPIKeyFileField reads the PROD token from a file.
+	ProdAPIKeyFileField = field.StringField("workato-prod-api-key-file",
+		field.WithDisplayName("PROD API token file"),
+		field.WithDescription("File holding the PROD API token, instead of --workato-prod-api-key"),
+		field.WithExportTarget(field.ExportTargetCLIOnly))
+	// EnvAPIKeysField gives tokens of environments with custom names.
+	EnvAPIKeysField = field.StringField("workato-env-api-keys",
+		field.WithDisplayName("Tokens of other environments"),
+		field.WithDescription("Tokens of API clients of environments with custom names, as env=token,env=token (names: lower-case letters, digits and -)"),
+		field.WithIsSecret(true))
+	// EnvAPIKeyFilesField reads tokens of custom environments from files.
+	EnvAPIKeyFilesField = field.StringField("workato-env-api-key-files",
+		field.WithDisplayName("Token files of other environments"),
+		field.WithDescription("Files holding tokens of API clients of environments with custom names, as env=path,env=path"),
+		field.WithExportTarget(field.ExportTargetCLIOnly))
 	// DataCenterField selects the API host.
 	DataCenterField = field.StringField("workato-data-center",
 		field.WithDisplayName("Data center"),
@@ -58,6 +89,12 @@ var (
 var Fields = []field.SchemaField{
 	APIKeyField,
 	APIKeyFileField,
+	TestAPIKeyField,
+	TestAPIKeyFileField,
+	ProdAPIKeyField,
+	ProdAPIKeyFileField,
+	EnvAPIKeysField,
+	EnvAPIKeyFilesField,
 	DataCenterField,
 	EnvField,
 	DisableCustomRolesField,
@@ -73,5 +110,7 @@ var Config = field.NewConfiguration(
 	field.WithHelpUrl("/docs/baton/workato"),
 	field.WithConstraints(
 		field.FieldsMutuallyExclusive(APIKeyField, APIKeyFileField),
+		field.FieldsMutuallyExclusive(TestAPIKeyField, TestAPIKeyFileField),
+		field.FieldsMutuallyExclusive(ProdAPIKeyField, ProdAPIKeyFileField),
 	),
 )
