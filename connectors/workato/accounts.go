@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
@@ -46,10 +47,19 @@ func (s *collaboratorSyncer) CreateAccountCapabilityDetails(context.Context) (*v
 	}.Build(), nil, nil
 }
 
-// CreateAccount invites a collaborator. The profile holds "name", "email"
-// and "env_roles": either {"dev": "Analyst", "prod": "Operator"} or a list
-// of {"environment_type", "name", "role_type"}; "role_type" at the top
-// level applies to the map form.
+// CreateAccount invites a collaborator. The profile holds "name", "email",
+// "env_roles": either {"dev": "Analyst", "prod": "Operator"} or a list of
+// {"environment_type", "name", "role_type"} ("role_type" at the top level
+// applies to the map form), and "user_group_ids": the resource IDs of the
+// collaborator groups to join (a list, or one comma-separated string).
+//
+// Roles and groups are checked against lists read now, so an invitation
+// Workato would refuse, or one naming a group that is not there, is
+// InvalidArgument and nothing is sent. A role given without role_type is
+// an RBAC 2.0 environment role where the environment uses them (sent with
+// role_type "environment" and the name as GET /api/environment_roles
+// spells it), else a legacy role (sent without role_type, Workato's
+// default).
 func (s *collaboratorSyncer) CreateAccount(ctx context.Context, info *v2.AccountInfo, _ *v2.LocalCredentialOptions) (
 	connectorbuilder.CreateAccountResponse, []*v2.PlaintextData, annotations.Annotations, error,
 ) {
@@ -84,7 +94,14 @@ func (s *collaboratorSyncer) CreateAccount(ctx context.Context, info *v2.Account
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	inv, err := s.prov.api.InviteMember(ctx, name, email, roles, nil)
+	if roles, err = s.prov.inviteRoles(ctx, roles); err != nil {
+		return nil, nil, nil, err
+	}
+	groupIDs, err := s.prov.inviteGroups(ctx, profile["user_group_ids"])
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	inv, err := s.prov.dev().InviteMember(ctx, name, email, roles, groupIDs)
 	if err != nil {
 		var se *httpx.StatusError
 		if errors.As(err, &se) && (se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusUnprocessableEntity) {
@@ -99,7 +116,7 @@ func (s *collaboratorSyncer) CreateAccount(ctx context.Context, info *v2.Account
 		return nil, nil, nil, wrap("invite "+email, err)
 	}
 	s.prov.log.Info("workato: invitation sent", zap.String("invitation", inv.ID.String()))
-	r, err := invitationResource(inv, name, email, roles)
+	r, err := invitationResource(inv, name, email, roles, groupIDs)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -154,7 +171,7 @@ func parseEnvRoles(v any, roleType string) ([]workatoapi.EnvRole, error) {
 	return out, nil
 }
 
-func invitationResource(inv *workatoapi.Invitation, name, email string, roles []workatoapi.EnvRole) (*v2.Resource, error) {
+func invitationResource(inv *workatoapi.Invitation, name, email string, roles []workatoapi.EnvRole, groupIDs []workatoapi.ID) (*v2.Resource, error) {
 	// Workato's answer to an invitation is undocumented; an empty 2xx
 	// carries no ID, so the invitation is named by its email (a guess,
 	// marked in the README).
@@ -166,10 +183,113 @@ func invitationResource(inv *workatoapi.Invitation, name, email string, roles []
 	for _, r := range roles {
 		profile["role_"+r.EnvironmentType] = r.Name
 	}
+	if len(groupIDs) > 0 {
+		ids := make([]interface{}, len(groupIDs))
+		for i, g := range groupIDs {
+			ids[i] = g.String()
+		}
+		profile["user_group_ids"] = ids
+	}
 	return resource.NewUserResource(name, collaboratorResourceType, rid,
 		[]resource.UserTraitOption{resource.WithEmail(email, true), resource.WithUserLogin(email)},
 		resource.WithResourceProfile(profile),
 		resource.WithResourceStatus(v2.Status_RESOURCE_STATUS_DISABLED, "invitation pending"))
+}
+
+// inviteRoles checks each role of an invitation against the role lists
+// read now and settles its role type (see CreateAccount).
+func (p *provisioner) inviteRoles(ctx context.Context, roles []workatoapi.EnvRole) ([]workatoapi.EnvRole, error) {
+	out := make([]workatoapi.EnvRole, 0, len(roles))
+	for _, r := range roles {
+		switch {
+		case r.RoleType == "":
+			t, err := p.findByName(ctx, r.EnvironmentType, r.Name)
+			if err != nil {
+				return nil, err
+			}
+			r.Name = t.Name
+			if t.RoleType == workatoapi.RoleTypeEnvironment {
+				r.RoleType = t.RoleType
+			}
+		case strings.EqualFold(r.RoleType, workatoapi.RoleTypeEnvironment):
+			envRoles, migrated, err := p.environmentRoles(ctx)
+			if err != nil {
+				return nil, err
+			}
+			i := slices.IndexFunc(envRoles, func(e workatoapi.RBACRole) bool { return strings.EqualFold(e.Name, r.Name) })
+			if migrated && i < 0 {
+				return nil, status.Errorf(codes.InvalidArgument,
+					"workato: env_roles: %q is not one of the workspace's environment roles (GET /api/environment_roles): nothing was sent", r.Name)
+			}
+			if i >= 0 {
+				r.Name = envRoles[i].Name
+			}
+			r.RoleType = workatoapi.RoleTypeEnvironment
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// inviteGroups reads "user_group_ids" of an account profile: group
+// resource IDs (Workato's group IDs), each checked against the group list
+// read now. An unknown group, or "All collaborators" (which holds every
+// collaborator anyway and cannot be changed), is InvalidArgument.
+func (p *provisioner) inviteGroups(ctx context.Context, v any) ([]workatoapi.ID, error) {
+	var raw []string
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		for _, s := range strings.Split(x, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				raw = append(raw, s)
+			}
+		}
+	case []any:
+		for i, e := range x {
+			switch id := e.(type) {
+			case string:
+				raw = append(raw, strings.TrimSpace(id))
+			case float64:
+				raw = append(raw, strconv.FormatFloat(id, 'f', -1, 64))
+			default:
+				return nil, status.Errorf(codes.InvalidArgument, "workato: user_group_ids[%d] must be a group ID", i)
+			}
+		}
+	default:
+		return nil, status.Error(codes.InvalidArgument, `workato: user_group_ids must be a list of group IDs, e.g. ["am-WxEKCibh-dTXBtz"]`)
+	}
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	groups, err := readPages(ctx, workatoapi.RouteGroups, func(g workatoapi.Group) workatoapi.ID { return g.ID },
+		func(ctx context.Context, page int) ([]workatoapi.Group, int, error) {
+			items, _, err := p.dev().ListGroups(ctx, page)
+			return items, workatoapi.NoTotal, err
+		})
+	if err != nil {
+		return nil, wrap("list collaborator groups", err)
+	}
+	var out []workatoapi.ID
+	for _, s := range raw {
+		id, err := workatoapi.ParseID(s)
+		if err != nil {
+			return nil, status.Errorf(codes.InvalidArgument, "workato: user_group_ids: %v", err)
+		}
+		i := slices.IndexFunc(groups, func(g workatoapi.Group) bool { return g.ID == id })
+		switch {
+		case i < 0:
+			return nil, status.Errorf(codes.InvalidArgument,
+				"workato: user_group_ids: collaborator group %s is not in the workspace: nothing was sent (sync again to refresh the groups)", id)
+		case groups[i].System:
+			return nil, status.Errorf(codes.InvalidArgument,
+				"workato: user_group_ids: %q (%s) is Workato's system group of every collaborator, which a new collaborator joins anyway: leave it out; nothing was sent", groups[i].Name, id)
+		case !slices.Contains(out, id):
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // Delete removes a collaborator from the workspace.
@@ -178,8 +298,8 @@ func (s *collaboratorSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v
 	if err != nil {
 		return nil, err
 	}
-	defer s.prov.lock(mid)()
-	if err := s.prov.api.DeleteMember(ctx, mid); err != nil {
+	defer s.prov.lock(memberLock(mid))()
+	if err := s.prov.dev().DeleteMember(ctx, mid); err != nil {
 		var se *httpx.StatusError
 		if errors.As(err, &se) && httpx.IsNotFound(err) {
 			if se.Attempts > 1 {

@@ -29,7 +29,8 @@ const realLimitsSlack = 1.1
 // one minute; the wall time must be within realLimitsSlack of it.
 func BenchmarkSync_RealLimits80(b *testing.B) {
 	ws := workatofake.Generate(80, 5, 30, 3, []string{"dev"}, 3)
-	bound, perGroup := lowerBound(ws)
+	bound, perRoute := lowerBound(ws, boundOptions{})
+	perGroup := byGroup(perRoute)
 	var rateBound time.Duration
 	for _, n := range perGroup {
 		rateBound = max(rateBound, time.Duration((n-1)/60)*time.Minute)
@@ -59,7 +60,8 @@ func BenchmarkSync_RealLimits80(b *testing.B) {
 // reports the wall time against smallWallTarget.
 func BenchmarkSync_SmallRealMinute(b *testing.B) {
 	ws := workatofake.Generate(50, 5, 30, 3, []string{"dev"}, 3)
-	bound, perGroup := lowerBound(ws)
+	bound, perRoute := lowerBound(ws, boundOptions{})
+	perGroup := byGroup(perRoute)
 	for _, n := range perGroup {
 		if n > 60 {
 			b.Fatalf("dataset: a group needs %d requests, want at most 60 (one window)", n)

@@ -23,7 +23,8 @@ const benchWindow = 250 * time.Millisecond
 // the rate-limit bound, and peak memory.
 func BenchmarkSync_Large(b *testing.B) {
 	ws := workatofake.Generate(100, 200, 2000, 500, []string{"dev", "test", "prod"}, 3)
-	bound, perGroup := lowerBound(ws)
+	bound, perRoute := lowerBound(ws, boundOptions{})
+	perGroup := byGroup(perRoute)
 	for i := 0; i < b.N; i++ {
 		fake := workatofake.New(ws, workatofake.Options{MinuteWindow: benchWindow})
 		srv := httptest.NewServer(fake.Handler("us"))
@@ -69,43 +70,156 @@ func BenchmarkSync_Large(b *testing.B) {
 	}
 }
 
-// lowerBound is the API doc's N_wk_min for ws, by rate-limit group: one
-// collaborator list, one privileges read per collaborator with access,
-// every page of roles and projects, one folder list per folder plus one per
-// further page of 100 children, and one environment-roles probe.
-func lowerBound(ws workatofake.Workspace) (int, map[string]int) {
-	pages := func(n int) int { return n/100 + 1 }
+// boundOptions are the sync settings that change the lower bound.
+type boundOptions struct {
+	TokenEnvs    []string // nil: DEV only
+	Nested       bool     // the fake serves whole subtrees (with_nested_folders honoured)
+	NoAPIClients bool     // the API-client list is refused
+	NoCustom     bool     // --disable-custom-roles-sync
+}
+
+// lowerBound is the README's "Cost of a sync" formula for ws, by route
+// (method and route as the fake records them; the activity log, read by
+// the last-login reader, is not counted here):
+//
+//   - 1 collaborator list and one privileges read per collaborator with
+//     access;
+//   - every page of roles (⌊n/100⌋+1 for bare arrays and short-paged
+//     lists, ⌈n/100⌉ and at least 1 for lists with a total): legacy custom
+//     roles on a legacy workspace (or a migrated one whose collaborators
+//     still hold legacy roles), the environment-roles probe, project roles;
+//   - groups: ⌊G/100⌋+1, and ⌊m/100⌋+1 per group of m members;
+//   - per environment with a token: ⌊P/100⌋+1 project pages; per project
+//     its grants (migrated: ⌈g/100⌉, at least 1) and its folder tree:
+//     nested, ⌊n/100⌋+1 for its n folders; otherwise, per folder of the
+//     tree (root and leaves included), ⌊k/100⌋+1 for its k children;
+//   - API clients ⌈c/100⌉ (at least 1) and client roles ⌈r/100⌉ (at least
+//     1; not asked when the clients are refused).
+func lowerBound(ws workatofake.Workspace, o boundOptions) (int, map[string]int) {
+	short := func(n int) int { return n/100 + 1 }
+	total := func(n int) int { return max(1, (n+99)/100) }
+	envs := o.TokenEnvs
+	if envs == nil {
+		envs = []string{"dev"}
+	}
 	g := map[string]int{}
-	g["collaborators"] = 1
+	g[workatofake.RouteMembers] = 1
+	legacyHeld := false
 	for _, m := range ws.Members {
 		if len(m.Roles) > 0 {
-			g["collaborators"]++
+			g[workatofake.RouteMemberPrivileges]++
+		}
+		for _, r := range m.Roles {
+			if r.RoleType == workatofake.RoleTypeLegacy {
+				legacyHeld = true
+			}
 		}
 	}
-	g["roles"] = pages(len(ws.CustomRoles))
-	g["environment_roles"] = 1
-	children := map[int]int{}
-	for _, f := range ws.Folders {
-		children[f.ParentID]++
+	if (!ws.Migrated || legacyHeld) && !o.NoCustom {
+		g[workatofake.RouteRoles] = short(len(ws.CustomRoles))
 	}
-	g["folders"] = pages(len(ws.Projects))
-	childIDs := map[int][]int{}
-	for _, f := range ws.Folders {
-		childIDs[f.ParentID] = append(childIDs[f.ParentID], f.ID)
+	g[workatofake.RouteEnvironmentRoles] = total(len(ws.EnvironmentRoles))
+	if ws.Migrated {
+		g[workatofake.RouteProjectRoles] = total(len(ws.ProjectRoles))
 	}
-	var walk func(id int)
-	walk = func(id int) {
-		g["folders"] += pages(children[id])
-		for _, c := range childIDs[id] {
-			walk(c)
+	g[workatofake.RouteGroups] = short(len(ws.Groups))
+	for _, gr := range ws.Groups {
+		n := len(gr.MemberIDs)
+		if gr.System {
+			n = len(ws.Members)
 		}
+		g[workatofake.RouteGroupMembers] += short(n)
 	}
-	for _, p := range ws.Projects {
-		walk(p.FolderID)
+	children := map[int][]int{}
+	for _, f := range ws.Folders {
+		children[f.ParentID] = append(children[f.ParentID], f.ID)
 	}
-	total := 0
+	var descendants func(id int) int
+	descendants = func(id int) int {
+		n := 0
+		for _, c := range children[id] {
+			n += 1 + descendants(c)
+		}
+		return n
+	}
+	var walk func(id int) int
+	walk = func(id int) int {
+		n := short(len(children[id]))
+		for _, c := range children[id] {
+			n += walk(c)
+		}
+		return n
+	}
+	grants := map[int]int{}
+	for _, pg := range ws.ProjectGrants {
+		grants[pg.ProjectID]++
+	}
+	for _, env := range envs {
+		projects := 0
+		for _, p := range ws.Projects {
+			if pe := p.Env; pe != env && !(pe == "" && env == "dev") {
+				continue
+			}
+			projects++
+			if ws.Migrated {
+				g[workatofake.RouteProjectGrants] += total(grants[p.ID])
+			}
+			if p.FolderID == 0 {
+				continue
+			}
+			if o.Nested {
+				g[workatofake.RouteFolders] += short(descendants(p.FolderID))
+			} else {
+				g[workatofake.RouteFolders] += walk(p.FolderID)
+			}
+		}
+		g[workatofake.RouteProjects] += short(projects)
+	}
+	g[workatofake.RouteAPIClients] = total(len(ws.Clients))
+	if !o.NoAPIClients {
+		g[workatofake.RouteClientRoles] = total(len(ws.ClientRoles))
+	}
+	sum := 0
 	for _, n := range g {
-		total += n
+		sum += n
 	}
-	return total, g
+	return sum, g
+}
+
+// routeGroups maps each route of the bound to its rate-limit group.
+var routeGroups = map[string]string{
+	workatofake.RouteMembers: "collaborators", workatofake.RouteMemberPrivileges: "collaborators",
+	workatofake.RouteRoles: "roles", workatofake.RouteEnvironmentRoles: "environment_roles",
+	workatofake.RouteProjectRoles: "project_roles", workatofake.RouteProjectGrants: "project_grants",
+	workatofake.RouteFolders: "folders", workatofake.RouteProjects: "folders",
+	workatofake.RouteGroups: "user_groups", workatofake.RouteGroupMembers: "user_groups",
+	workatofake.RouteAPIClients: "api_clients", workatofake.RouteClientRoles: "api_clients",
+}
+
+// byGroup sums a by-route count by rate-limit group.
+func byGroup(routes map[string]int) map[string]int {
+	out := map[string]int{}
+	for r, n := range routes {
+		out[routeGroups[r]] += n
+	}
+	return out
+}
+
+// assertBound compares the fake's recorded requests with the bound, route
+// by route (the activity log aside).
+func assertBound(t testing.TB, fake *workatofake.Server, ws workatofake.Workspace, o boundOptions) {
+	t.Helper()
+	_, want := lowerBound(ws, o)
+	got := fake.Requests().Snapshot()
+	delete(got, workatofake.RouteActivityLogs)
+	for r, n := range want {
+		if got[r] != n {
+			t.Errorf("requests %s: got %d, want the lower bound %d", r, got[r], n)
+		}
+	}
+	for r, n := range got {
+		if _, ok := want[r]; !ok && n > 0 {
+			t.Errorf("requests %s: got %d, want none", r, n)
+		}
+	}
 }

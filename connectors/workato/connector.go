@@ -164,7 +164,7 @@ func New(ctx context.Context, cfg *config.Workato, version string) (*Connector, 
 	log.Info("workato: connector configured", zap.String("data_center", s.DataCenter), zap.Strings("environments", names),
 		zap.Bool("custom_roles", !s.DisableCustom))
 	ws := newWorkspace(envs, log, s.DisableCustom)
-	return &Connector{envs: envs, ws: ws, prov: newProvisioner(envs[0].API, log), log: log}, nil
+	return &Connector{envs: envs, ws: ws, prov: newProvisioner(envs, log), log: log}, nil
 }
 
 // ResourceSyncers returns one syncer per resource type.

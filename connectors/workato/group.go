@@ -34,9 +34,12 @@ func (s *groupSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs res
 	}
 	out := make([]*v2.Resource, 0, len(m.Groups))
 	for _, g := range m.Groups {
+		// members_count is the number of members this sync read (and
+		// grants): the list's own count may be older than the member
+		// list read after it.
 		profile := map[string]interface{}{
 			"id": g.ID.String(), "name": g.Name, "description": g.Description,
-			"members_count": g.MembersCount, "system": g.System,
+			"members_count": len(m.GroupMembers[g.ID]), "system": g.System,
 		}
 		opts := []resource.ResourceOption{resource.WithDescription(g.Description)}
 		if !g.CreatedAt.IsZero() {

@@ -86,19 +86,23 @@ func TestSync_LongLists(t *testing.T) {
 
 // TestCapabilities runs offline without credentials, matches the committed
 // baton_capabilities.json, and lists exactly what is supported: sync of
-// every type, provisioning of roles, account creation and deletion of
-// collaborators.
+// every type, provisioning of roles, project roles and group membership,
+// account creation and deletion of collaborators; API clients and client
+// roles are read only.
 func TestCapabilities(t *testing.T) {
 	got := connectortest.CheckCapabilities(t, marker, "baton_capabilities.json")
-	if want := "collaborator,folder,privilege,project,role"; strings.Join(got.ResourceTypes, ",") != want {
+	if want := "api_client,client_role,collaborator,folder,group,privilege,project,role"; strings.Join(got.ResourceTypes, ",") != want {
 		t.Errorf("resource types: got %v, want %s", got.ResourceTypes, want)
 	}
 	want := map[string]string{
 		"collaborator": "CAPABILITY_SYNC,CAPABILITY_ACCOUNT_PROVISIONING,CAPABILITY_RESOURCE_DELETE",
 		"role":         "CAPABILITY_SYNC,CAPABILITY_PROVISION",
 		"privilege":    "CAPABILITY_SYNC",
-		"project":      "CAPABILITY_SYNC",
+		"project":      "CAPABILITY_SYNC,CAPABILITY_PROVISION",
+		"group":        "CAPABILITY_SYNC,CAPABILITY_PROVISION",
 		"folder":       "CAPABILITY_SYNC",
+		"api_client":   "CAPABILITY_SYNC",
+		"client_role":  "CAPABILITY_SYNC",
 	}
 	for rt, w := range want {
 		caps := append([]string(nil), got.ByType[rt]...)

@@ -30,33 +30,44 @@ import (
 // other. The PUT is never replayed with a stale body: see rewritePolicy and
 // change. A write that fails changes nothing: the PUT is the only write.
 
-// provisioner is shared by the syncers that change access.
+// provisioner is shared by the syncers that change access. It holds one
+// API client per environment with a token, DEV first: collaborators,
+// environment roles and groups are changed with the DEV client, a
+// project's grants with the client of the project's environment.
 type provisioner struct {
-	api api
-	log *zap.Logger
+	envs []envClient
+	log  *zap.Logger
 
 	rewrite rewritePolicy
 
 	mu    sync.Mutex
-	locks map[workatoapi.ID]*sync.Mutex
+	locks map[string]*sync.Mutex
 }
 
-func newProvisioner(a api, log *zap.Logger) *provisioner {
-	return &provisioner{api: a, log: log, rewrite: defaultRewritePolicy, locks: map[workatoapi.ID]*sync.Mutex{}}
+func newProvisioner(envs []envClient, log *zap.Logger) *provisioner {
+	return &provisioner{envs: envs, log: log, rewrite: defaultRewritePolicy, locks: map[string]*sync.Mutex{}}
 }
 
-// lock serialises changes to one collaborator.
-func (p *provisioner) lock(id workatoapi.ID) func() {
+// dev is the DEV environment's client, the only one collaborator and
+// group endpoints answer.
+func (p *provisioner) dev() api { return p.envs[0].API }
+
+// lock serialises changes to one object (a collaborator's roles, a
+// project's grants to one holder, a group's members); key names it.
+func (p *provisioner) lock(key string) func() {
 	p.mu.Lock()
-	l, ok := p.locks[id]
+	l, ok := p.locks[key]
 	if !ok {
 		l = &sync.Mutex{}
-		p.locks[id] = l
+		p.locks[key] = l
 	}
 	p.mu.Unlock()
 	l.Lock()
 	return l.Unlock
 }
+
+// memberLock is the lock key of a collaborator's roles.
+func memberLock(id workatoapi.ID) string { return "collaborator:" + id.String() }
 
 // collaboratorIDOf checks that id names a collaborator and returns its
 // Workato ID; notCollaborator says what else is refused.
@@ -74,7 +85,7 @@ func collaboratorIDOf(id *v2.ResourceId, notCollaborator string) (workatoapi.ID,
 // member reads a collaborator fresh. A collaborator who is gone is
 // NotFound; no other failure is.
 func (p *provisioner) member(ctx context.Context, id workatoapi.ID) (*workatoapi.Member, error) {
-	m, err := p.api.GetMember(ctx, id)
+	m, err := p.dev().GetMember(ctx, id)
 	if err != nil {
 		if httpx.IsNotFound(err) {
 			return nil, status.Errorf(codes.NotFound, "workato: collaborator %s is no longer in the workspace (they left or were removed)", id)
@@ -143,7 +154,7 @@ func (p *provisioner) Grant(ctx context.Context, principal *v2.Resource, ent *v2
 	if err != nil {
 		return nil, nil, err
 	}
-	defer p.lock(id)()
+	defer p.lock(memberLock(id))()
 	g := grant.NewGrant(ent.GetResource(), t.Env, principal.GetId())
 	holds := func(m *workatoapi.Member) bool {
 		r, ok := current(m, t.Env)
@@ -174,7 +185,7 @@ func (p *provisioner) Revoke(ctx context.Context, g *v2.Grant) (annotations.Anno
 	if err != nil {
 		return nil, err
 	}
-	defer p.lock(id)()
+	defer p.lock(memberLock(id))()
 	revoked := func(m *workatoapi.Member) bool {
 		r, ok := current(m, t.Env)
 		return !ok || !sameRole(r, t)
@@ -220,7 +231,7 @@ func (p *provisioner) change(ctx context.Context, id workatoapi.ID, env string, 
 			// On a later attempt an earlier write was applied after all.
 			return attempt > 1, nil
 		}
-		_, err = p.api.UpdateMemberRoles(ctx, m.ID, body(m))
+		_, err = p.dev().UpdateMemberRoles(ctx, m.ID, body(m))
 		if err == nil {
 			return true, p.confirm(ctx, m, env, done)
 		}
@@ -328,4 +339,26 @@ func (p *provisioner) writeError(id workatoapi.ID, err error) error {
 		return wrap(fmt.Sprintf("update the roles of collaborator %s (refused, nothing was changed)", id), err)
 	}
 	return wrap(fmt.Sprintf("update the roles of collaborator %s (the outcome is unknown: sync again to see the current roles)", id), err)
+}
+
+// envAPI is the client of env's API token. Without one nothing can be
+// changed there: FailedPrecondition, naming the flag that supplies it.
+func (p *provisioner) envAPI(env string) (api, error) {
+	for _, e := range p.envs {
+		if strings.EqualFold(e.Env, env) {
+			return e.API, nil
+		}
+	}
+	return nil, status.Errorf(codes.FailedPrecondition,
+		"workato: the connector has no API token for the %s environment, whose projects only an API client of that environment can change: set %s; nothing was changed",
+		env, tokenFlag(env))
+}
+
+// tokenFlag names the flag that gives env's API token.
+func tokenFlag(env string) string {
+	switch env {
+	case workatoapi.EnvTest, workatoapi.EnvProd:
+		return fmt.Sprintf("--workato-%s-api-key (or --workato-%s-api-key-file)", env, env)
+	}
+	return fmt.Sprintf("--workato-env-api-keys %s=<token> (or --workato-env-api-key-files %s=<path>)", env, env)
 }

@@ -2,6 +2,7 @@ package workato_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
@@ -45,13 +46,19 @@ type env struct {
 	status *connectortest.StatusCounts
 }
 
-func newEnv(t *testing.T, ws workatofake.Workspace, opts workatofake.Options) *env {
+// newEnv serves ws; middleware, if given, wraps the fake's handler (to
+// stage a change between two requests of a sync).
+func newEnv(t *testing.T, ws workatofake.Workspace, opts workatofake.Options, middleware ...func(*workatofake.Server, http.Handler) http.Handler) *env {
 	t.Helper()
 	if opts.MinuteWindow == 0 {
 		opts.MinuteWindow = testWindow
 	}
 	e := &env{t: t, ws: ws, fake: workatofake.New(ws, opts), dir: t.TempDir(), window: opts.MinuteWindow}
-	h, counts := connectortest.CountStatuses(e.fake.Handler("us"), nil)
+	var handler http.Handler = e.fake.Handler("us")
+	for _, mw := range middleware {
+		handler = mw(e.fake, handler)
+	}
+	h, counts := connectortest.CountStatuses(handler, nil)
 	e.status = counts
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -100,8 +107,15 @@ func runAs(t *testing.T, wantExit int, args ...string) connectortest.Result {
 // assertSynced checks the c1z holds exactly the workspace.
 func (e *env) assertSynced(path string, o expectOptions) *connectortest.Snapshot {
 	e.t.Helper()
+	return e.assertSyncedAs(path, e.fake.Workspace(), o)
+}
+
+// assertSyncedAs checks the c1z holds exactly ws (the fake's workspace
+// with what a test made vanish mid-sync taken out).
+func (e *env) assertSyncedAs(path string, ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot {
+	e.t.Helper()
 	got := connectortest.MustRead(e.t, path)
-	connectortest.AssertConforms(e.t, expected(e.fake.Workspace(), o), got)
+	connectortest.AssertConforms(e.t, expected(ws, o), got)
 	return got
 }
 

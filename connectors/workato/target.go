@@ -44,7 +44,7 @@ func (p *provisioner) resolveTarget(ctx context.Context, ent *v2.Entitlement) (t
 	t := target{Env: env, RoleType: workatoapi.RoleTypeLegacy}
 	switch {
 	case slices.Contains(systemRoles, rid):
-		if err = p.checkLegacy(ctx, rid); err == nil {
+		if err = p.checkLegacy(ctx, env, rid); err == nil {
 			t.Name = rid
 		}
 	case strings.HasPrefix(rid, "env:"):
@@ -67,7 +67,7 @@ func (p *provisioner) resolveTarget(ctx context.Context, ent *v2.Entitlement) (t
 // environmentRoles reads the RBAC 2.0 environment roles; migrated is false
 // when the workspace answers as one still on the legacy model.
 func (p *provisioner) environmentRoles(ctx context.Context) (roles []workatoapi.RBACRole, migrated bool, err error) {
-	roles, err = readPages(ctx, workatoapi.RouteEnvironmentRoles, rbacRoleID, p.api.ListEnvironmentRoles)
+	roles, err = readPages(ctx, workatoapi.RouteEnvironmentRoles, rbacRoleID, p.dev().ListEnvironmentRoles)
 	if err == nil {
 		return roles, true, nil
 	}
@@ -87,40 +87,81 @@ func (p *provisioner) environmentRoles(ctx context.Context) (roles []workatoapi.
 	return nil, false, wrap("list environment roles", err)
 }
 
-// checkLegacy refuses a legacy system role on a workspace that uses RBAC
-// 2.0 environment roles, where Workato would reject it.
-func (p *provisioner) checkLegacy(ctx context.Context, name string) error {
+// checkLegacy refuses a legacy system role in an environment that uses
+// RBAC 2.0 environment roles, where Workato would reject it. A workspace
+// part-way through migration keeps legacy roles in the environments not
+// yet migrated: an environment counts as migrated when the collaborators
+// who hold a role there hold environment roles; when nobody holds one
+// there the model is unknown and Workato decides.
+func (p *provisioner) checkLegacy(ctx context.Context, env, name string) error {
 	_, migrated, err := p.environmentRoles(ctx)
+	if err != nil || !migrated {
+		return err
+	}
+	model, err := p.envModel(ctx, env)
 	if err != nil {
 		return err
 	}
-	if migrated {
+	if model == workatoapi.RoleTypeEnvironment {
 		return status.Errorf(codes.InvalidArgument,
-			"workato: %s is a legacy system role, but this workspace uses RBAC 2.0 environment roles: grant an environment role (env:<id>) instead; nothing was changed", name)
+			"workato: %s is a legacy system role, but the %s environment uses RBAC 2.0 environment roles: grant an environment role (env:<id>) instead; nothing was changed", name, env)
 	}
 	return nil
 }
 
+// envModel says which role model env uses, from the roles collaborators
+// hold there now: RoleTypeEnvironment, RoleTypeLegacy, or "" when nobody
+// holds a role there or both kinds are held (unknown).
+func (p *provisioner) envModel(ctx context.Context, env string) (string, error) {
+	members, err := listMembers(ctx, p.dev(), nil)
+	if err != nil {
+		return "", wrap("list collaborators", err)
+	}
+	seen := map[string]bool{}
+	for _, m := range members {
+		if r, ok := current(&m, env); ok {
+			seen[roleTypeOf(r)] = true
+		}
+	}
+	if len(seen) != 1 {
+		return "", nil
+	}
+	for k := range seen {
+		return strings.ToLower(k), nil
+	}
+	return "", nil
+}
+
 // findByName resolves a "name:" role (one a collaborator held that no list
 // returned) against the role lists read now: it must exist by that name.
+// In an environment that uses environment roles (or, on a migrated
+// workspace, whose model is unknown) the environment roles are searched;
+// in one still on legacy roles, the system and custom roles.
 func (p *provisioner) findByName(ctx context.Context, env, name string) (target, error) {
 	envRoles, migrated, err := p.environmentRoles(ctx)
 	if err != nil {
 		return target{}, err
 	}
+	model := workatoapi.RoleTypeLegacy
 	if migrated {
-		for _, r := range envRoles {
-			if strings.EqualFold(r.Name, name) {
-				return target{Env: env, Name: r.Name, RoleType: workatoapi.RoleTypeEnvironment}, nil
+		if model, err = p.envModel(ctx, env); err != nil {
+			return target{}, err
+		}
+		if model != workatoapi.RoleTypeLegacy {
+			for _, r := range envRoles {
+				if strings.EqualFold(r.Name, name) {
+					return target{Env: env, Name: r.Name, RoleType: workatoapi.RoleTypeEnvironment}, nil
+				}
 			}
 		}
-	} else {
+	}
+	if model == workatoapi.RoleTypeLegacy {
 		for _, r := range systemRoles {
 			if strings.EqualFold(r, name) {
 				return target{Env: env, Name: r, RoleType: workatoapi.RoleTypeLegacy}, nil
 			}
 		}
-		roles, err := allPages(ctx, workatoapi.RouteRoles, customRoleID, p.api.ListRoles)
+		roles, err := allPages(ctx, workatoapi.RouteRoles, customRoleID, p.dev().ListRoles)
 		if err != nil {
 			return target{}, wrap("list custom roles", err)
 		}
@@ -131,7 +172,7 @@ func (p *provisioner) findByName(ctx context.Context, env, name string) (target,
 		}
 	}
 	return target{}, status.Errorf(codes.InvalidArgument,
-		"workato: no role named %q is in the workspace's role lists: nothing was changed (sync again to refresh the roles)", name)
+		"workato: no role named %q is in the workspace's role lists for the %s environment: nothing was changed (sync again to refresh the roles)", name, env)
 }
 
 // findCustomRole returns the name of the legacy custom role with the ID.
@@ -140,7 +181,7 @@ func (p *provisioner) findCustomRole(ctx context.Context, rid string) (string, e
 	if err != nil {
 		return "", status.Errorf(codes.InvalidArgument, "workato: unknown role %q", rid)
 	}
-	roles, err := allPages(ctx, workatoapi.RouteRoles, customRoleID, p.api.ListRoles)
+	roles, err := allPages(ctx, workatoapi.RouteRoles, customRoleID, p.dev().ListRoles)
 	if err != nil {
 		return "", wrap("list custom roles", err)
 	}
@@ -154,7 +195,7 @@ func (p *provisioner) findCustomRole(ctx context.Context, rid string) (string, e
 
 // findEnvironmentRole returns the name of the RBAC 2.0 environment role with the ID.
 func (p *provisioner) findEnvironmentRole(ctx context.Context, rid string) (string, error) {
-	roles, err := readPages(ctx, workatoapi.RouteEnvironmentRoles, rbacRoleID, p.api.ListEnvironmentRoles)
+	roles, err := readPages(ctx, workatoapi.RouteEnvironmentRoles, rbacRoleID, p.dev().ListEnvironmentRoles)
 	if err != nil {
 		return "", wrap("list environment roles", err)
 	}
