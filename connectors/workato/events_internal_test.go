@@ -133,63 +133,76 @@ func describeAll(evs []*v2.Event) []string {
 // fake (an environment role set in the UI, a group membership, a project
 // grant on a PROD project through the API, an API client's token
 // regenerated) and sign-ins in two environments come out of one poll as
-// exactly the right events; a second poll from its cursor reports nothing.
+// exactly the right events, whichever plausible keys the log uses; a
+// second poll from its cursor reports nothing.
 func TestActivityFeed_ListEvents_AccessChanges(t *testing.T) {
-	ws := feedWorkspace()
-	fake, envs := feedEnvs(t, ws, workatofake.Options{})
-	log, _ := observed()
-	f := newActivityFeed(envs, log, time.Now, defaultFeedPolicy)
+	tests := []struct {
+		name string
+		opts workatofake.Options
+	}{
+		{"documented keys", workatofake.Options{}},
+		{"alternate keys (type, timestamp, resource.type)", workatofake.Options{ActivityKeys: workatofake.ActivityKeysAlternate}},
+	}
+	for _, tt := range tests {
+		opts := tt.opts
+		t.Run(tt.name, func(t *testing.T) {
+			ws := feedWorkspace()
+			fake, envs := feedEnvs(t, ws, opts)
+			log, _ := observed()
+			f := newActivityFeed(envs, log, time.Now, defaultFeedPolicy)
 
-	evs, st := poll(t, f, time.Now().Add(-time.Minute), "", 100)
-	if len(evs) != 0 || st.HasMore {
-		t.Fatalf("first poll of a quiet log: got %v (has more %v), want no events and no more", describeAll(evs), st.HasMore)
-	}
+			evs, st := poll(t, f, time.Now().Add(-time.Minute), "", 100)
+			if len(evs) != 0 || st.HasMore {
+				t.Fatalf("first poll of a quiet log: got %v (has more %v), want no events and no more", describeAll(evs), st.HasMore)
+			}
 
-	fake.SetMemberRole(5203, workatofake.EnvProd, "Member")
-	fake.AddToGroup(feedGroupID, 5203)
-	fake.RegenerateToken(feedDevClientID)
-	fake.SignIn(5202, workatofake.EnvDev)
-	fake.SignIn(5204, workatofake.EnvProd)
-	prod := envs[2]
-	if prod.Env != workatofake.EnvProd {
-		t.Fatalf("environments: got %s third, want prod", prod.Env)
-	}
-	grants, err := prod.API.PutProjectGrants(context.Background(), workatoapi.ID(strconv.Itoa(feedProdProject)), []workatoapi.ProjectGrantInput{
-		{AssignmentType: workatoapi.AssignUser, AssignmentID: "5205", ProjectRoleID: "33"},
-	})
-	if err != nil || len(grants) != 1 {
-		t.Fatalf("PutProjectGrants: got %d grants, %v; want 1", len(grants), err)
-	}
+			fake.SetMemberRole(5203, workatofake.EnvProd, "Member")
+			fake.AddToGroup(feedGroupID, 5203)
+			fake.RegenerateToken(feedDevClientID)
+			fake.SignIn(5202, workatofake.EnvDev)
+			fake.SignIn(5204, workatofake.EnvProd)
+			prod := envs[2]
+			if prod.Env != workatofake.EnvProd {
+				t.Fatalf("environments: got %s third, want prod", prod.Env)
+			}
+			grants, err := prod.API.PutProjectGrants(context.Background(), workatoapi.ID(strconv.Itoa(feedProdProject)), []workatoapi.ProjectGrantInput{
+				{AssignmentType: workatoapi.AssignUser, AssignmentID: "5205", ProjectRoleID: "33"},
+			})
+			if err != nil || len(grants) != 1 {
+				t.Fatalf("PutProjectGrants: got %d grants, %v; want 1", len(grants), err)
+			}
 
-	evs, st = poll(t, f, time.Time{}, st.Cursor, 100)
-	want := []string{
-		"change api_client/" + strconv.Itoa(feedDevClientID),
-		"change collaborator/5203",
-		"change group/" + feedGroupID,
-		"change project/prod:" + strconv.Itoa(feedProdProject),
-		"usage collaborator/5202 @ workspace/dev",
-		"usage collaborator/5204 @ workspace/prod",
-	}
-	if got := describeAll(evs); !slices.Equal(got, want) || st.HasMore {
-		t.Fatalf("poll after the changes: got %q (has more %v), want %q and no more", got, st.HasMore, want)
-	}
-	ids := map[string]bool{}
-	for _, ev := range evs {
-		if ids[ev.GetId()] {
-			t.Errorf("event ID %s: got it twice, want IDs unique", ev.GetId())
-		}
-		ids[ev.GetId()] = true
-		if age := time.Since(ev.GetOccurredAt().AsTime()); age < 0 || age > time.Minute {
-			t.Errorf("event %s occurred at %s: want within the last minute", describe(ev), ev.GetOccurredAt().AsTime())
-		}
-		if u := ev.GetUsageEvent(); u != nil && u.GetActorResource().GetId().GetResource() == "5202" && u.GetActorResource().GetDisplayName() != "Peter Gibbons" {
-			t.Errorf("sign-in actor display name: got %q, want %q", u.GetActorResource().GetDisplayName(), "Peter Gibbons")
-		}
-	}
+			evs, st = poll(t, f, time.Time{}, st.Cursor, 100)
+			want := []string{
+				"change api_client/" + strconv.Itoa(feedDevClientID),
+				"change collaborator/5203",
+				"change group/" + feedGroupID,
+				"change project/prod:" + strconv.Itoa(feedProdProject),
+				"usage collaborator/5202 @ workspace/dev",
+				"usage collaborator/5204 @ workspace/prod",
+			}
+			if got := describeAll(evs); !slices.Equal(got, want) || st.HasMore {
+				t.Fatalf("poll after the changes: got %q (has more %v), want %q and no more", got, st.HasMore, want)
+			}
+			ids := map[string]bool{}
+			for _, ev := range evs {
+				if ids[ev.GetId()] {
+					t.Errorf("event ID %s: got it twice, want IDs unique", ev.GetId())
+				}
+				ids[ev.GetId()] = true
+				if age := time.Since(ev.GetOccurredAt().AsTime()); age < 0 || age > time.Minute {
+					t.Errorf("event %s occurred at %s: want within the last minute", describe(ev), ev.GetOccurredAt().AsTime())
+				}
+				if u := ev.GetUsageEvent(); u != nil && u.GetActorResource().GetId().GetResource() == "5202" && u.GetActorResource().GetDisplayName() != "Peter Gibbons" {
+					t.Errorf("sign-in actor display name: got %q, want %q", u.GetActorResource().GetDisplayName(), "Peter Gibbons")
+				}
+			}
 
-	evs, st = poll(t, f, time.Time{}, st.Cursor, 100)
-	if len(evs) != 0 || st.HasMore {
-		t.Fatalf("poll from the returned cursor: got %v (has more %v), want nothing new", describeAll(evs), st.HasMore)
+			evs, st = poll(t, f, time.Time{}, st.Cursor, 100)
+			if len(evs) != 0 || st.HasMore {
+				t.Fatalf("poll from the returned cursor: got %v (has more %v), want nothing new", describeAll(evs), st.HasMore)
+			}
+		})
 	}
 }
 
@@ -299,26 +312,36 @@ func TestActivityFeed_ListEvents_PageSize(t *testing.T) {
 // the feed answers no events and no more, once says why in one info line
 // naming the add-on and the privilege, and says it no more.
 func TestActivityFeed_ListEvents_Unavailable(t *testing.T) {
-	ws := feedWorkspace()
-	ws.AuditLog = false
-	fake, envs := feedEnvs(t, ws, workatofake.Options{})
-	log, logs := observed()
-	f := newActivityFeed(envs[:1], log, time.Now, defaultFeedPolicy)
-	fake.SignIn(5202, workatofake.EnvDev)
-	cursor := ""
-	for i := range 3 {
-		evs, st := poll(t, f, time.Now().Add(-time.Hour), cursor, 100)
-		if len(evs) != 0 || st.HasMore {
-			t.Fatalf("poll %d: got %d events (has more %v), want none", i, len(evs), st.HasMore)
-		}
-		cursor = st.Cursor
-	}
-	lines := logs.FilterMessageSnippet("activity feed reports no events").All()
-	if len(lines) != 1 || lines[0].Level != zapcore.InfoLevel || !strings.Contains(lines[0].Message, "add-on") || !strings.Contains(lines[0].Message, "privilege") {
-		t.Fatalf("unavailability lines: got %v, want one info line naming the add-on and the privilege", lines)
-	}
-	if md := f.EventFeedMetadata(context.Background()); md.GetId() != activityFeedID || md.Validate() != nil {
-		t.Fatalf("feed metadata: got %v, want the feed still listed", md)
+	for _, tt := range []struct {
+		name string
+		opts workatofake.Options
+	}{
+		{"message body", workatofake.Options{}},
+		{"errors body", workatofake.Options{RBACErrorsForm: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := feedWorkspace()
+			ws.AuditLog = false
+			fake, envs := feedEnvs(t, ws, tt.opts)
+			log, logs := observed()
+			f := newActivityFeed(envs[:1], log, time.Now, defaultFeedPolicy)
+			fake.SignIn(5202, workatofake.EnvDev)
+			cursor := ""
+			for i := range 3 {
+				evs, st := poll(t, f, time.Now().Add(-time.Hour), cursor, 100)
+				if len(evs) != 0 || st.HasMore {
+					t.Fatalf("poll %d: got %d events (has more %v), want none", i, len(evs), st.HasMore)
+				}
+				cursor = st.Cursor
+			}
+			lines := logs.FilterMessageSnippet("activity feed reports no events").All()
+			if len(lines) != 1 || lines[0].Level != zapcore.InfoLevel || !strings.Contains(lines[0].Message, "add-on") || !strings.Contains(lines[0].Message, "privilege") {
+				t.Fatalf("unavailability lines: got %v, want one info line naming the add-on and the privilege", lines)
+			}
+			if md := f.EventFeedMetadata(context.Background()); md.GetId() != activityFeedID || md.Validate() != nil {
+				t.Fatalf("feed metadata: got %v, want the feed still listed", md)
+			}
+		})
 	}
 }
 
