@@ -225,3 +225,12 @@ func TestSync_FeedUnavailable(t *testing.T) {
 		t.Fatalf("lines naming the add-on: got %q, want one info line naming dev, test and prod\nstderr:\n%s", lines, tail(res.Stderr, 3000))
 	}
 }
+
+// TestEventFeed_Capabilities: the offline `capabilities` answer (no
+// credentials, so no audit log either) lists the event feed.
+func TestEventFeed_Capabilities(t *testing.T) {
+	got := connectortest.CheckCapabilities(t, marker, "baton_capabilities.json")
+	if !slices.Contains(got.ConnectorCapabilities, "CAPABILITY_EVENT_FEED_V2") {
+		t.Fatalf("connector capabilities: got %v, want CAPABILITY_EVENT_FEED_V2 among them", got.ConnectorCapabilities)
+	}
+}
