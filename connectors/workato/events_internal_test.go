@@ -378,3 +378,58 @@ func TestActivityFeed_ListEvents_Cursor(t *testing.T) {
 		t.Fatalf("decode: got %d environments, prod after %q, %v; want 7, the page[after] kept", len(back.Envs), back.Envs["prod"].After, err)
 	}
 }
+
+// TestActivityFeed_Event_Mapping: each kind of log entry becomes the right
+// event, named by the resource ID the sync gives that object, or is passed
+// over (counted at debug); a project grant already gone is skipped with an
+// info line.
+func TestActivityFeed_Event_Mapping(t *testing.T) {
+	now := time.Now().Truncate(time.Millisecond)
+	tests := []struct {
+		name  string
+		entry workatofake.ActivityEntry
+		want  string // "" = passed over
+	}{
+		{"workspace switch is a sign-in", workatofake.ActivityEntry{EventType: "user_login", ResourceType: "User", UserID: 5203, ResourceID: "5203", Activity: "switch_workspace"}, "usage collaborator/5203 @ workspace/dev"},
+		{"collaborator grant, snake case", workatofake.ActivityEntry{EventType: "member_updated", ResourceType: "managed_user_grant", UserID: 5201, ResourceID: "5204"}, "change collaborator/5204"},
+		{"legacy custom role", workatofake.ActivityEntry{EventType: "role_updated", ResourceType: "PrivilegeGroup", UserID: 5201, ResourceID: "2207"}, "change role/2207"},
+		{"environment role", workatofake.ActivityEntry{EventType: "role_updated", ResourceType: "EnvironmentRole", UserID: 5201, ResourceID: "21"}, "change role/env:21"},
+		{"project role", workatofake.ActivityEntry{EventType: "role_updated", ResourceType: "ProjectRole", UserID: 5201, ResourceID: "pr-AQBGCnMB-JoFtKL"}, "change role/project:pr-AQBGCnMB-JoFtKL"},
+		{"dev folder", workatofake.ActivityEntry{EventType: "folder_updated", ResourceType: "Folder", UserID: 5201, ResourceID: "17"}, "change folder/17"},
+		{"client role", workatofake.ActivityEntry{EventType: "updated", ResourceType: "ApiPrivilegeGroup", UserID: 5201, ResourceID: "9"}, "change client_role/9"},
+		{"API client event without a resource type", workatofake.ActivityEntry{EventType: "developer_api_client_created", UserID: 5201, ResourceID: "88", ResourceName: "CI"}, "change api_client/88"},
+		{"token leaked", workatofake.ActivityEntry{EventType: "token_leaked", ResourceType: "ApiClient", ResourceID: "71"}, "change api_client/71"},
+		{"recipe run: not access", workatofake.ActivityEntry{EventType: "recipe_started", ResourceType: "Flow", UserID: 5202, ResourceID: "555"}, ""},
+		{"invitation: no resource yet", workatofake.ActivityEntry{EventType: "collaborator_invited", ResourceType: "MemberInvitation", UserID: 5201, ResourceID: "3"}, ""},
+		{"failed sign-in", workatofake.ActivityEntry{EventType: "user_login_failed", ResourceType: "User", UserID: 5202, ResourceID: "5202"}, ""},
+		{"project grant already gone", workatofake.ActivityEntry{EventType: "project_grant_deleted", ResourceType: "ProjectGrant", UserID: 5201, ResourceID: "pg-Gone0000-zzzzzz"}, ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := feedWorkspace()
+			e := tt.entry
+			e.ID, e.Env, e.CreatedAt = 100+i, workatofake.EnvDev, now.Add(-time.Minute)
+			ws.Activity = []workatofake.ActivityEntry{e}
+			_, envs := feedEnvs(t, ws, workatofake.Options{})
+			log, logs := observed()
+			f := newActivityFeed(envs[:1], log, time.Now, defaultFeedPolicy)
+			evs, _ := poll(t, f, now.Add(-time.Hour), "", 100)
+			var got string
+			if len(evs) == 1 {
+				got = describe(evs[0])
+				if want := "dev:" + strconv.Itoa(e.ID); evs[0].GetId() != want {
+					t.Errorf("event ID: got %q, want %q", evs[0].GetId(), want)
+				}
+			}
+			if len(evs) > 1 || got != tt.want {
+				t.Fatalf("events: got %v, want %q", describeAll(evs), tt.want)
+			}
+			if tt.want == "" && logs.FilterMessageSnippet("passed over").FilterLevelExact(zapcore.DebugLevel).Len() != 1 {
+				t.Errorf("debug lines counting what was passed over: got %d, want 1", logs.FilterMessageSnippet("passed over").Len())
+			}
+			if gone := logs.FilterMessageSnippet("project grant cannot be read back").Len(); gone != map[bool]int{true: 1}[e.ResourceType == "ProjectGrant"] {
+				t.Errorf("info lines about an unplaceable grant: got %d", gone)
+			}
+		})
+	}
+}
