@@ -209,8 +209,11 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 	// Last sign-ins per collaborator and environment.
 	logins := map[int]map[string]time.Time{}
 	if o.LastLogins {
+		// The reader looks back 90 days from now, in each environment
+		// with a token.
+		since := time.Now().Add(-90 * 24 * time.Hour)
 		for _, a := range ws.Activity {
-			if a.EventType != workatofake.EventUserLogin || a.UserID == 0 {
+			if a.EventType != workatofake.EventUserLogin || a.UserID == 0 || !synced[envOf(a.Env)] || a.CreatedAt.Before(since) {
 				continue
 			}
 			if logins[a.UserID] == nil {

@@ -46,7 +46,7 @@ func TestSync_RBACEnvironments(t *testing.T) {
 			e := newEnv(t, ws, workatofake.Options{NestedFolders: tt.nested, MinuteWindow: tt.window})
 			out := e.c1z("sync")
 			res := e.run(0, e.args(out, envTokenArgs...)...)
-			snap := e.assertSynced(out, expectOptions{TokenEnvs: allEnvs})
+			snap := e.assertSynced(out, expectOptions{TokenEnvs: allEnvs, LastLogins: true})
 			t.Logf("%s; requests:\n%s", snap.Counts(), e.fake.Requests())
 			assertBound(t, e.fake, e.fake.Workspace(), boundOptions{TokenEnvs: allEnvs, Nested: tt.nested == workatofake.NestedSubtree})
 			if got := e.status.Get(http.StatusTooManyRequests); got != 0 {
@@ -72,7 +72,7 @@ func TestSync_RBACDevTokenOnly(t *testing.T) {
 	e := newEnv(t, ws, workatofake.Options{MinuteWindow: 200 * time.Millisecond})
 	out := e.c1z("sync")
 	res := e.run(0, e.args(out)...)
-	e.assertSynced(out, expectOptions{})
+	e.assertSynced(out, expectOptions{LastLogins: true})
 	assertBound(t, e.fake, e.fake.Workspace(), boundOptions{})
 	line := "projects of test, prod not synced (no API token for that environment): set --workato-test-api-key, --workato-prod-api-key"
 	mustContain(t, "stderr", res.Stderr, line)
@@ -88,7 +88,7 @@ func TestSync_APIClientsForbidden(t *testing.T) {
 	e := newEnv(t, ws, workatofake.Options{APIClientsForbidden: true})
 	out := e.c1z("sync")
 	res := e.run(0, e.args(out, envTokenArgs...)...)
-	e.assertSynced(out, expectOptions{TokenEnvs: allEnvs, NoAPIClients: true})
+	e.assertSynced(out, expectOptions{TokenEnvs: allEnvs, NoAPIClients: true, LastLogins: true})
 	assertBound(t, e.fake, e.fake.Workspace(), boundOptions{TokenEnvs: allEnvs, NoAPIClients: true})
 	mustContain(t, "stderr", res.Stderr, "may not list API clients")
 	if n := strings.Count(res.Stderr, "may not list API clients"); n != 1 {
@@ -125,7 +125,7 @@ func TestSync_GroupMemberRemovedMidSync(t *testing.T) {
 	e := newEnv(t, ws, workatofake.Options{}, mw)
 	out := e.c1z("sync")
 	e.run(0, e.args(out, envTokenArgs...)...)
-	snap := e.assertSynced(out, expectOptions{TokenEnvs: allEnvs})
+	snap := e.assertSynced(out, expectOptions{TokenEnvs: allEnvs, LastLogins: true})
 	key := "group:" + release.ID + ":member -> collaborator/" + strconv.Itoa(removed)
 	if _, ok := snap.Grants[key]; ok {
 		t.Errorf("grant %s: present, want gone (removed during the sync)", key)
@@ -164,7 +164,7 @@ func TestSync_ProjectDeletedMidSync(t *testing.T) {
 	res := e.run(0, e.args(out, envTokenArgs...)...)
 	want := e.fake.Workspace()
 	want.Projects = deleteProject(want.Projects, gone.ID)
-	got := e.assertSyncedAs(out, want, expectOptions{TokenEnvs: allEnvs})
+	got := e.assertSyncedAs(out, want, expectOptions{TokenEnvs: allEnvs, LastLogins: true})
 	if _, ok := got.Resources["project/test:"+strconv.Itoa(gone.ID)]; ok {
 		t.Errorf("project test:%d: synced, want left out", gone.ID)
 	}
