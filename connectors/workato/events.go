@@ -26,8 +26,11 @@ import (
 	"github.com/accessgov/baton-connectors/internal/httpx"
 )
 
-// activityFeedID is the feed's stable ID (ConductorOne keys its cursor by it).
-const activityFeedID = "workato_activity_log"
+// activityFeedID is the feed's stable ID (ConductorOne keys its cursor by
+// it). It is baton-sdk's default feed ID, the one the SDK asks for when a
+// request names none (`--event-feed=true` without `--event-feed-id`, and
+// older ConductorOne list_events tasks), so the one feed answers those too.
+const activityFeedID = connectorbuilder.LegacyBatonFeedId
 
 // feedPolicy is how the feed reads the log.
 type feedPolicy struct {

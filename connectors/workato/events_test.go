@@ -19,8 +19,9 @@ import (
 	"github.com/accessgov/baton-connectors/internal/fakeapi"
 )
 
-// feedID is the Workato connector's one event feed.
-const feedID = "workato_activity_log"
+// feedID is the Workato connector's one event feed: baton-sdk's default
+// feed ID, so requests that name no feed reach it.
+const feedID = "baton_feed_event"
 
 // Fixture of the end-to-end feed tests: a migrated dev/test/prod workspace
 // with an API client per environment, a group and the audit-log add-on.
@@ -105,7 +106,7 @@ func TestEventFeed_LocalCLI(t *testing.T) {
 	e.fake.RegenerateToken(e2eClientID)
 
 	start := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-	res := e.run(0, e.feedArgs("--event-feed=true", "--event-feed-id", feedID, "--event-feed-start-at", start)...)
+	res := e.run(0, e.feedArgs("--event-feed=true", "--event-feed-start-at", start)...)
 	want := []string{
 		"change api_client/" + strconv.Itoa(e2eClientID),
 		"change group/" + e2eGroupID,

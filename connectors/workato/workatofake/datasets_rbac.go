@@ -29,9 +29,11 @@ const (
 const AllCollaborators = "All collaborators"
 
 // SignInBase is when the first sign-in of MigratedEnvs' activity log
-// happened (2026-09-02T08:14:03.120-07:00, as in Workato's sample); the
+// happened: two weeks before the process started (whole seconds, plus
+// 120 ms as in Workato's sample), so the sign-ins stay inside the
+// connector's look-back window (90 days) whatever day the tests run; the
 // others follow at the offsets signIns lists.
-var SignInBase = time.Date(2026, 9, 2, 15, 14, 3, 120_000_000, time.UTC)
+var SignInBase = time.Now().UTC().Add(-14 * 24 * time.Hour).Truncate(time.Second).Add(120 * time.Millisecond)
 
 // opaqueID makes an id shaped like Workato's opaque ones
 // ("am-WxEKCibh-dTXBtz") from prefix and key.
