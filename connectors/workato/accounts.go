@@ -162,11 +162,6 @@ func parseEnvRoles(v any, roleType string) ([]workatoapi.EnvRole, error) {
 	default:
 		return nil, status.Error(codes.InvalidArgument, `workato: env_roles must be {"dev": "Analyst", ...} or a list of {"environment_type", "name"}`)
 	}
-	for _, r := range out {
-		if !slices.Contains(environments, r.EnvironmentType) {
-			return nil, status.Errorf(codes.InvalidArgument, "workato: env_roles: unknown environment %q: use %s", r.EnvironmentType, strings.Join(environments, ", "))
-		}
-	}
 	sort.Slice(out, func(i, j int) bool { return envOrder[out[i].EnvironmentType] < envOrder[out[j].EnvironmentType] })
 	return out, nil
 }
@@ -201,6 +196,15 @@ func invitationResource(inv *workatoapi.Invitation, name, email string, roles []
 func (p *provisioner) inviteRoles(ctx context.Context, roles []workatoapi.EnvRole) ([]workatoapi.EnvRole, error) {
 	out := make([]workatoapi.EnvRole, 0, len(roles))
 	for _, r := range roles {
+		known, err := p.knownEnv(ctx, r.EnvironmentType)
+		if err != nil {
+			return nil, err
+		}
+		if !known {
+			return nil, status.Errorf(codes.InvalidArgument,
+				"workato: env_roles: unknown environment %q: use %s, an environment with a token or one collaborators hold roles in; nothing was sent",
+				r.EnvironmentType, strings.Join(environments, ", "))
+		}
 		switch {
 		case r.RoleType == "":
 			t, err := p.findByName(ctx, r.EnvironmentType, r.Name)
@@ -263,11 +267,7 @@ func (p *provisioner) inviteGroups(ctx context.Context, v any) ([]workatoapi.ID,
 	if len(raw) == 0 {
 		return nil, nil
 	}
-	groups, err := readPages(ctx, workatoapi.RouteGroups, func(g workatoapi.Group) workatoapi.ID { return g.ID },
-		func(ctx context.Context, page int) ([]workatoapi.Group, int, error) {
-			items, _, err := p.dev().ListGroups(ctx, page)
-			return items, workatoapi.NoTotal, err
-		})
+	groups, err := readPages(ctx, workatoapi.RouteGroups, groupID, shortPaged(p.dev().ListGroups))
 	if err != nil {
 		return nil, wrap("list collaborator groups", err)
 	}

@@ -95,6 +95,31 @@ func (p *provisioner) member(ctx context.Context, id workatoapi.ID) (*workatoapi
 	return m, nil
 }
 
+// withRoleTypes fills in the role_type of m's roles that carry none
+// (UNCERTAIN, workato-api.md §2.3: only newer answers have it), so the
+// roles sent back for other environments keep their model: a name GET
+// /api/environment_roles lists is an environment role; anything else is
+// left without a type, which Workato takes as a legacy role.
+func (p *provisioner) withRoleTypes(ctx context.Context, m *workatoapi.Member) error {
+	missing := false
+	for _, r := range m.Roles {
+		missing = missing || (r.RoleType == "" && r.RoleName != "" && !strings.EqualFold(r.RoleName, workatoapi.NoAccess))
+	}
+	if !missing {
+		return nil
+	}
+	roles, migrated, err := p.environmentRoles(ctx)
+	if err != nil || !migrated {
+		return err
+	}
+	for i, r := range m.Roles {
+		if r.RoleType == "" && slices.ContainsFunc(roles, func(e workatoapi.RBACRole) bool { return strings.EqualFold(e.Name, r.RoleName) }) {
+			m.Roles[i].RoleType = workatoapi.RoleTypeEnvironment
+		}
+	}
+	return nil
+}
+
 // current is the role m holds in env, if any.
 func current(m *workatoapi.Member, env string) (workatoapi.MemberRole, bool) {
 	for _, r := range m.Roles {
@@ -191,7 +216,14 @@ func (p *provisioner) Revoke(ctx context.Context, g *v2.Grant) (annotations.Anno
 		return !ok || !sameRole(r, t)
 	}
 	changed, err := p.change(ctx, id, t.Env, revoked, func(m *workatoapi.Member) []workatoapi.EnvRole {
-		return envRoles(m, t.Env, workatoapi.NoAccess, "")
+		// NoAccess carries the type of the role it removes: Workato
+		// documents NoAccess without saying whether role_type matters
+		// with it, and the matching type is right either way.
+		rt := ""
+		if t.RoleType == workatoapi.RoleTypeEnvironment {
+			rt = t.RoleType
+		}
+		return envRoles(m, t.Env, workatoapi.NoAccess, rt)
 	})
 	if status.Code(err) == codes.NotFound { // gone: holds nothing any more
 		return annotations.New(&v2.GrantAlreadyRevoked{}), nil
@@ -224,6 +256,9 @@ func (p *provisioner) change(ctx context.Context, id workatoapi.ID, env string, 
 			wait *= 2
 		}
 		m, err := p.member(ctx, id)
+		if err == nil {
+			err = p.withRoleTypes(ctx, m)
+		}
 		if err != nil {
 			return false, err
 		}
@@ -249,6 +284,9 @@ func (p *provisioner) change(ctx context.Context, id workatoapi.ID, env string, 
 // every other environment as read before the write.
 func (p *provisioner) confirm(ctx context.Context, before *workatoapi.Member, env string, done func(*workatoapi.Member) bool) error {
 	after, err := p.member(ctx, before.ID)
+	if err == nil {
+		err = p.withRoleTypes(ctx, after)
+	}
 	if err != nil {
 		return wrap(fmt.Sprintf("confirm the role change of collaborator %s", before.ID), err)
 	}

@@ -2,6 +2,9 @@ package workato
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -147,5 +150,72 @@ func TestProvisioner_Grant_EnvironmentRoleSpelling(t *testing.T) {
 	}
 	if got, want := memberRoles(fake, m.ID)["prod"], role.Name+"/"+workatofake.RoleTypeEnvironment; got != want {
 		t.Errorf("role in prod: got %q, want %q", got, want)
+	}
+}
+
+// withoutRoleTypes drops role_type from every collaborator answer, as
+// Workato's older answers do (workato-api.md §2.3).
+func withoutRoleTypes(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, "/api/members") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		body := regexp.MustCompile(`,?"role_type":"[a-z_]*"`).ReplaceAll(rec.Body.Bytes(), nil)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	})
+}
+
+// TestProvisioner_Grant_NoRoleTypeInAnswers: when the collaborator answer
+// carries no role_type, the environment roles of the other environments
+// are still sent back as environment roles (a name GET
+// /api/environment_roles lists), so Workato keeps them; and a role already
+// held is recognised as held.
+func TestProvisioner_Grant_NoRoleTypeInAnswers(t *testing.T) {
+	ws := workatofake.MigratedEnvs()
+	var m workatofake.Member
+	for _, x := range ws.Members {
+		if len(x.Roles) >= 2 {
+			m = x
+			break
+		}
+	}
+	if m.ID == 0 {
+		t.Fatal("dataset has no member with roles in two environments")
+	}
+	env, other := m.Roles[0].Env, m.Roles[1]
+	var target workatofake.NewRole
+	for _, r := range ws.EnvironmentRoles {
+		if r.Name != m.Roles[0].RoleName {
+			target = r
+			break
+		}
+	}
+	p, fake := newTestProvisionerVia(t, ws, workatofake.Options{}, withoutRoleTypes)
+	if _, _, err := p.Grant(bg, collaborator(t, m.ID), roleEnt(t, "env:"+target.ID, env)); err != nil {
+		t.Fatalf("Grant: %v", err)
+	}
+	roles := memberRoles(fake, m.ID)
+	if got, want := roles[env], target.Name+"/"+workatofake.RoleTypeEnvironment; got != want {
+		t.Errorf("role in %s: got %q, want %q", env, got, want)
+	}
+	if got, want := roles[other.Env], other.RoleName+"/"+other.RoleType; got != want {
+		t.Errorf("role in %s: got %q, want %q unchanged", other.Env, got, want)
+	}
+	puts := fake.Requests().Count("PUT", "/api/members/{id}")
+	_, annos, err := p.Grant(bg, collaborator(t, m.ID), roleEnt(t, "env:"+target.ID, env))
+	if err != nil {
+		t.Fatalf("second Grant: %v", err)
+	}
+	checkAnnos(t, annos, "GrantAlreadyExists")
+	if got := fake.Requests().Count("PUT", "/api/members/{id}"); got != puts {
+		t.Errorf("PUT calls for a role held: got %d, want %d", got, puts)
 	}
 }

@@ -6,6 +6,8 @@ package workato
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,7 +30,21 @@ import (
 // DEV first, sharing one limiter as the connector does.
 func newTestProvisioner(t *testing.T, ws workatofake.Workspace, opts workatofake.Options, envs ...string) (*provisioner, *workatofake.Server) {
 	t.Helper()
-	fake, url := workatofake.NewTestServer(t, ws, opts, "us")
+	return newTestProvisionerVia(t, ws, opts, nil, envs...)
+}
+
+// newTestProvisionerVia is newTestProvisioner with the fake's handler
+// wrapped by via (nil: unwrapped), to change its answers.
+func newTestProvisionerVia(t *testing.T, ws workatofake.Workspace, opts workatofake.Options, via func(http.Handler) http.Handler, envs ...string) (*provisioner, *workatofake.Server) {
+	t.Helper()
+	fake := workatofake.New(ws, opts)
+	h := fake.Handler("us")
+	if via != nil {
+		h = via(h)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	url := srv.URL
 	lim := ratelimit.New(Limits(600, time.Minute))
 	var out []envClient
 	add := func(c workatofake.APIClient) {

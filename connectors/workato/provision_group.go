@@ -78,11 +78,7 @@ func parseGroupEntitlement(ent *v2.Entitlement) (workatoapi.ID, error) {
 // group reads the group fresh from the group list; nil if it is not there.
 func (p *provisioner) group(ctx context.Context, id workatoapi.ID) (*workatoapi.Group, error) {
 	// The total's meaning is ambiguous (§2.5): the list ends on a short page.
-	groups, err := readPages(ctx, workatoapi.RouteGroups, func(g workatoapi.Group) workatoapi.ID { return g.ID },
-		func(ctx context.Context, page int) ([]workatoapi.Group, int, error) {
-			items, _, err := p.dev().ListGroups(ctx, page)
-			return items, workatoapi.NoTotal, err
-		})
+	groups, err := readPages(ctx, workatoapi.RouteGroups, groupID, shortPaged(p.dev().ListGroups))
 	if err != nil {
 		return nil, wrap("list collaborator groups", err)
 	}
@@ -97,11 +93,10 @@ func (p *provisioner) group(ctx context.Context, id workatoapi.ID) (*workatoapi.
 // groupHasMember reads the group's members fresh. A group that is gone
 // is NotFound.
 func (p *provisioner) groupHasMember(ctx context.Context, gid, mid workatoapi.ID) (bool, error) {
-	members, err := readPages(ctx, workatoapi.RouteGroupMembers, func(m workatoapi.GroupMember) workatoapi.ID { return m.ID },
-		func(ctx context.Context, page int) ([]workatoapi.GroupMember, int, error) {
-			items, _, err := p.dev().ListGroupMembers(ctx, gid, page)
-			return items, workatoapi.NoTotal, err
-		})
+	members, err := readPages(ctx, workatoapi.RouteGroupMembers, groupMemberID,
+		shortPaged(func(ctx context.Context, page int) ([]workatoapi.GroupMember, int, error) {
+			return p.dev().ListGroupMembers(ctx, gid, page)
+		}))
 	if httpx.IsNotFound(err) {
 		return false, status.Errorf(codes.NotFound, "workato: collaborator group %s is no longer in the workspace (deleted?)", gid)
 	}

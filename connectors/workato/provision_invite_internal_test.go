@@ -100,6 +100,7 @@ func TestCollaboratorSyncer_CreateAccount_Refused(t *testing.T) {
 		{name: "unknown group", profile: map[string]any{"user_group_ids": []any{"am-nosuchgroup"}, "env_roles": map[string]any{"dev": role}}, want: "am-nosuchgroup"},
 		{name: "All collaborators", profile: map[string]any{"user_group_ids": []any{systemGroupID(ws)}, "env_roles": map[string]any{"dev": role}}, want: "system group"},
 		{name: "unknown environment role", profile: map[string]any{"env_roles": map[string]any{"dev": "Nobody"}}, want: "Nobody"},
+		{name: "unknown environment", profile: map[string]any{"env_roles": map[string]any{"staging": role}}, want: "staging"},
 		{name: "group ID not a string", profile: map[string]any{"user_group_ids": []any{true}, "env_roles": map[string]any{"dev": role}}, want: "user_group_ids[0]"},
 	}
 	for _, tt := range tests {

@@ -37,9 +37,13 @@ func (p *provisioner) resolveTarget(ctx context.Context, ent *v2.Entitlement) (t
 		return target{}, status.Errorf(codes.InvalidArgument,
 			"workato: the entitlement %q names the role %q but its resource is %s %q: nothing was changed", ent.GetId(), rid, res.GetResourceType(), res.GetResource())
 	}
-	if !slices.Contains(environments, env) {
-		return target{}, status.Errorf(codes.InvalidArgument,
-			"workato: %q is not a role-in-environment entitlement: the environment %q is not one of %s", ent.GetId(), env, strings.Join(environments, ", "))
+	if ok, err := p.knownEnv(ctx, env); err != nil || !ok {
+		if err == nil {
+			err = status.Errorf(codes.InvalidArgument,
+				"workato: %q is not a role-in-environment entitlement: the environment %q is not one of %s, has no token and no collaborator holds a role there; nothing was changed",
+				ent.GetId(), env, strings.Join(environments, ", "))
+		}
+		return target{}, err
 	}
 	t := target{Env: env, RoleType: workatoapi.RoleTypeLegacy}
 	switch {
@@ -62,6 +66,30 @@ func (p *provisioner) resolveTarget(ctx context.Context, ent *v2.Entitlement) (t
 		return target{}, err
 	}
 	return t, nil
+}
+
+// knownEnv reports whether the workspace has env: dev, test or prod, one
+// the connector has a token for, or a custom one a collaborator holds a
+// role in now (the collaborators are read only for such a name).
+func (p *provisioner) knownEnv(ctx context.Context, env string) (bool, error) {
+	if slices.Contains(environments, env) {
+		return true, nil
+	}
+	for _, e := range p.envs {
+		if strings.EqualFold(e.Env, env) {
+			return true, nil
+		}
+	}
+	members, err := listMembers(ctx, p.dev(), nil)
+	if err != nil {
+		return false, wrap("list collaborators", err)
+	}
+	for _, m := range members {
+		if _, ok := current(&m, env); ok {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // environmentRoles reads the RBAC 2.0 environment roles; migrated is false

@@ -22,20 +22,20 @@ import (
 const (
 	EventUserLogin          = "user_login"
 	EventTokenRegenerated   = "token_regenerated"
-	EventMemberRoleUpdated  = "collaborator_role_updated"        // guessed
-	EventMemberRemoved      = "collaborator_removed"             // guessed
-	EventMemberInvited      = "collaborator_invited"             // guessed
-	EventGroupMemberAdded   = "user_group_member_added"          // guessed
-	EventGroupMemberRemoved = "user_group_member_removed"        // guessed
-	EventProjectGrantPut    = "project_grant_created_or_updated" // guessed
-	EventProjectGrantDelete = "project_grant_deleted"            // guessed
+	EventMemberRoleUpdated  = "collaborator_role_updated"        // UNCERTAIN: guessed
+	EventMemberRemoved      = "collaborator_removed"             // UNCERTAIN: guessed
+	EventMemberInvited      = "collaborator_invited"             // UNCERTAIN: guessed
+	EventGroupMemberAdded   = "user_group_member_added"          // UNCERTAIN: guessed
+	EventGroupMemberRemoved = "user_group_member_removed"        // UNCERTAIN: guessed
+	EventProjectGrantPut    = "project_grant_created_or_updated" // UNCERTAIN: guessed
+	EventProjectGrantDelete = "project_grant_deleted"            // UNCERTAIN: guessed
 
 	ResourceUser         = "User"
 	ResourceAPIClient    = "ApiClient"
 	ResourceMemberGrant  = "ManagedUserGrant"
 	ResourceInvitation   = "MemberInvitation"
-	ResourceUserGroup    = "UserGroup"    // guessed
-	ResourceProjectGrant = "ProjectGrant" // guessed
+	ResourceUserGroup    = "UserGroup"    // UNCERTAIN: guessed
+	ResourceProjectGrant = "ProjectGrant" // UNCERTAIN: guessed
 )
 
 // logLocked appends e to the activity log with the next id and the fake
@@ -48,7 +48,7 @@ func (s *Server) logLocked(e ActivityEntry) {
 	s.ws.Activity = append(s.ws.Activity, e)
 }
 
-// memberResource is the entry of an activity on member m.
+// memberEntry is an entry, by actor in env, of an activity on member m.
 func memberEntry(env, event, resourceType string, actor int, m Member, activity string) ActivityEntry {
 	return ActivityEntry{
 		Env: env, EventType: event, ResourceType: resourceType, UserID: actor,
@@ -126,7 +126,7 @@ func parseActivityQuery(r *http.Request) (activityQuery, *apiError) {
 		if v == "" {
 			continue
 		}
-		t, err := time.Parse(time.RFC3339Nano, v)
+		t, err := parseInstant(v)
 		if err != nil {
 			return out, errMessage(http.StatusBadRequest, fmt.Sprintf("%s %q is not an ISO 8601 time (YYYY-MM-DDTHH:mm:ss.SSSZ)", k.key, v))
 		}
@@ -161,6 +161,19 @@ func parseActivityQuery(r *http.Request) (activityQuery, *apiError) {
 	out.inRes, out.exRes = list("include_resource_types"), list("exclude_resource_types")
 	out.inEvent, out.exEvt = list("include_event_types"), list("exclude_event_types")
 	return out, nil
+}
+
+// parseInstant reads an ISO 8601 time with any offset ("Z", "-07:00" or
+// "-0700"), with or without fractions.
+func parseInstant(v string) (time.Time, error) {
+	var err error
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700"} {
+		var t time.Time
+		if t, err = time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, err
 }
 
 // matches reports whether e passes every filter but page[after].
@@ -225,7 +238,36 @@ func (s *Server) handleActivityLogs(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Data = append(out.Data, s.activityJSONLocked(e, members))
 	}
+	if s.opts.ActivityKeys == ActivityKeysAlternate {
+		alt := make([]activityAltJSON, 0, len(out.Data))
+		for _, e := range out.Data {
+			alt = append(alt, e.alternate())
+		}
+		fakeapi.WriteJSON(w, http.StatusOK, map[string]any{"data": alt, "total": out.Total})
+		return
+	}
 	fakeapi.WriteJSON(w, http.StatusOK, out)
+}
+
+// activityAltJSON is an entry under Options.ActivityKeysAlternate: "type"
+// and "timestamp" at the top, the resource type only in "resource".
+type activityAltJSON struct {
+	ID        int                   `json:"id"`
+	Type      string                `json:"type"`
+	Timestamp string                `json:"timestamp"`
+	Workspace activityWorkspaceJSON `json:"workspace"`
+	User      *activityUserJSON     `json:"user"`
+	Details   activityDetailsJSON   `json:"details"`
+	Resource  activityResourceJSON  `json:"resource"`
+}
+
+func (e activityEntryJSON) alternate() activityAltJSON {
+	out := activityAltJSON{ID: e.ID, Type: e.EventType, Timestamp: e.CreatedAt, Workspace: e.Workspace, User: e.User, Details: e.Details}
+	if e.Resource != nil {
+		out.Resource = *e.Resource
+	}
+	out.Resource.Type = e.ResourceType
+	return out
 }
 
 func (s *Server) activityJSONLocked(e ActivityEntry, members map[int]Member) activityEntryJSON {

@@ -48,6 +48,19 @@ type resultJSON[T any] struct {
 	} `json:"result"`
 }
 
+// writeList answers a list in the envelope Options.APIClientsEnvelope
+// names.
+func writeList[T any](w http.ResponseWriter, env Envelope, out resultJSON[T]) {
+	switch env {
+	case EnvelopeData:
+		fakeapi.WriteJSON(w, http.StatusOK, map[string]any{"data": out.Result.Items, "total": out.Result.Count})
+	case EnvelopeBare:
+		fakeapi.WriteJSON(w, http.StatusOK, out.Result.Items)
+	default:
+		fakeapi.WriteJSON(w, http.StatusOK, out)
+	}
+}
+
 // forbidAPIClients answers 403 when Options.APIClientsForbidden stages a
 // client role without the API-client privileges.
 func (s *Server) forbidAPIClients(w http.ResponseWriter) bool {
@@ -86,7 +99,7 @@ func (s *Server) handleAPIClients(w http.ResponseWriter, r *http.Request) {
 			Token:       tokenInfoJSON{UpdatedAt: c.TokenUpdatedAt.UTC().Format("2006-01-02T15:04:05.000Z")},
 		})
 	}
-	fakeapi.WriteJSON(w, http.StatusOK, out)
+	writeList(w, s.opts.APIClientsEnvelope, out)
 }
 
 // handleClientRoles answers the client roles; their endpoint lists are
@@ -101,7 +114,7 @@ func (s *Server) handleClientRoles(w http.ResponseWriter, r *http.Request) {
 	for _, c := range fakeapi.Paginate(s.ws.ClientRoles, s.pageNumber(r, "page"), queryInt(r, "per_page"), maxPerPage) {
 		out.Result.Items = append(out.Result.Items, clientRoleJSON{ID: c.ID, Name: c.Name, CreatedAt: wtime(c.CreatedAt), UpdatedAt: wtime(c.UpdatedAt)})
 	}
-	fakeapi.WriteJSON(w, http.StatusOK, out)
+	writeList(w, s.opts.APIClientsEnvelope, out)
 }
 
 // RegenerateToken records that client clientID's token was regenerated

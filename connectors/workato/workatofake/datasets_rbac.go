@@ -199,7 +199,12 @@ func GenerateRBAC(z RBACSizes) Workspace {
 		}
 		ws.Groups = append(ws.Groups, group(fmt.Sprintf("Squad %02d", k), "", ids, false, k))
 	}
-	squad := func(k int) string { return ws.Groups[5+k%max(z.Groups-5, 1)].ID }
+	squad := func(k int) string {
+		if len(ws.Groups) <= 5 {
+			return "" // no squads: no squad grants
+		}
+		return ws.Groups[5+k%(len(ws.Groups)-5)].ID
+	}
 
 	// Projects, folders and grants, per environment.
 	nextFolder := 800_001
@@ -293,7 +298,7 @@ func GenerateRBAC(z RBACSizes) Workspace {
 func rbacGrants(pid, i int, z RBACSizes, memberID func(int) int, squad func(int) string, groups []Group) []ProjectGrant {
 	var out []ProjectGrant
 	add := func(member int, group, role string) {
-		if z.Members == 0 && member != 0 {
+		if (z.Members == 0 && member != 0) || (member == 0 && group == "") {
 			return
 		}
 		if slices.ContainsFunc(out, func(g ProjectGrant) bool { return g.MemberID == member && g.GroupID == group }) {
@@ -379,7 +384,7 @@ func rbacActivity(ws *Workspace) []ActivityEntry {
 		e := memberEntry(EnvDev, EventMemberRoleUpdated, ResourceMemberGrant, owner.ID, ws.Members[2], "ui: role set to Member")
 		e.CreatedAt = SignInBase.Add(-90 * time.Minute)
 		out = append(out, e)
-		g := ws.Groups[5]
+		g := ws.Groups[1]
 		out = append(out, ActivityEntry{Env: EnvDev, EventType: EventGroupMemberAdded, ResourceType: ResourceUserGroup, UserID: owner.ID,
 			ResourceID: g.ID, ResourceName: g.Name, Activity: "ui: added members", CreatedAt: SignInBase.Add(-80 * time.Minute)})
 	}
@@ -405,7 +410,7 @@ func rbacActivity(ws *Workspace) []ActivityEntry {
 		}
 		if i >= 31 && i <= 35 {
 			m.LastActivityAt = SignInBase.Add(time.Duration(i) * time.Hour)
-			m.LastActivityEvent = "recipe_started" // guessed: any event that is not a sign-in
+			m.LastActivityEvent = "recipe_started" // UNCERTAIN: a guessed event string; any event that is not a sign-in
 		}
 	}
 	return out

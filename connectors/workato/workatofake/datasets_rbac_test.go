@@ -4,6 +4,7 @@ package workatofake
 // doc comments promise.
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -76,5 +77,25 @@ func TestMidMigration_Shape(t *testing.T) {
 				t.Fatalf("member %d %s role type: got %s, want %s", m.ID, r.Env, r.RoleType, want)
 			}
 		}
+	}
+}
+
+func TestGenerateRBAC_Sizes(t *testing.T) {
+	tests := []RBACSizes{
+		{},
+		{Members: 1, Groups: 1, ProjectsPerEnv: 1},
+		{Members: 3, Groups: 5, ProjectsPerEnv: 2, SubfoldersPerProject: 7, Envs: []string{EnvDev, EnvProd}},
+		{Members: 100, Groups: 6, ProjectsPerEnv: 0},
+	}
+	for _, z := range tests {
+		t.Run(fmt.Sprintf("%+v", z), func(t *testing.T) {
+			ws := GenerateRBAC(z)
+			if err := ws.Validate(); err != nil {
+				t.Fatalf("Validate: got %v, want nil", err)
+			}
+			if len(ws.Members) != z.Members || len(ws.Projects) != z.ProjectsPerEnv*len(ws.Environments) {
+				t.Fatalf("got %d members and %d projects, want %d and %d", len(ws.Members), len(ws.Projects), z.Members, z.ProjectsPerEnv*len(ws.Environments))
+			}
+		})
 	}
 }

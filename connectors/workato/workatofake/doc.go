@@ -1,6 +1,7 @@
 // Package workatofake is a stateful, faithful fake of the Workato developer
 // API (collaborators, their privileges and roles, legacy custom roles, the
-// RBAC 2.0 environment and project roles and project grants, folders,
+// RBAC 2.0 environment and project roles, project grants and collaborator
+// groups, API clients and client roles, the activity audit log, folders,
 // projects and workspace details) serving real HTTP on loopback. It follows
 // the facts collected in shared/reference/workato-api.md: one host per data
 // center, bearer API-client tokens with a client-role allow-list and an
@@ -30,9 +31,11 @@
 //   - Rate limits: a sliding window of Options.PerMinute accepted requests
 //     per Options.MinuteWindow per group, for the whole workspace whatever
 //     the token: collaborators (/api/members* and /api/member_invitations),
-//     roles, environment_roles, project_roles, project_grants, folders
-//     (/api/folders and /api/projects together; the doc's value is cut
-//     off, 60 assumed) and users_me. Refused requests do not count. A 429
+//     roles, environment_roles, project_roles, project_grants
+//     (/api/projects/:id/project_grants and /api/project_grants/:id),
+//     folders (/api/folders and /api/projects together; the doc's value
+//     is cut off, 60 assumed), users_me, user_groups, api_clients and
+//     activity_logs. Refused requests do not count. A 429
 //     is {"message":"Too many requests"} with Retry-After in whole seconds
 //     (at least 1) unless Options.OmitRetryAfter.
 //   - GET /api/members/:id answers {"data":{member}}; so does PUT.
@@ -53,7 +56,7 @@
 //     in that environment; re-sending the role a member already holds
 //     changes nothing.
 //   - DELETE /api/members/:id answers {"success":true} and also drops the
-//     member's project grants.
+//     member's project grants and group memberships.
 //   - POST /api/member_invitations answers 200 {"data":{"id","email",
 //     "name","env_roles","status":"pending","created_at"}} and creates no
 //     member (Server.AcceptInvitation does). Checks after the body: a
@@ -62,23 +65,87 @@
 //     429, failed attempts do not start the clock); an email that is
 //     already a member (422); members plus other pending invitations at 100
 //     (400); env_roles as for PUT (NoAccess entries are dropped; at least
-//     one role must remain). Inviting a pending email again after the
-//     window replaces that invitation, keeping its id.
+//     one role must remain); user_group_ids must name groups (400). The
+//     invitee joins those groups on acceptance. Inviting a pending email
+//     again after the window replaces that invitation, keeping its id.
+//     The 100-collaborator cap is lifted by Workspace.NoMemberCap.
 //   - GET /api/roles on a migrated workspace answers 400 {"message":"Legacy
 //     roles are no longer available: this workspace uses environment and
 //     project roles"}. /api/environment_roles, /api/project_roles and
 //     /api/projects/:id/project_grants answer 401 {"message":"Unauthorized"}
 //     on a workspace that has not migrated, as Workato is reported to.
-//   - Project grants: {"data":[{"id","project_id","member_id","role_id",
-//     "role_name"}],"total":N,"page":{…}}, paged like the role lists; an
-//     unknown project is 404.
-//   - GET /api/folders without parent_id, or with the Home folder's id
-//     (root_folder_id of /api/users/me), lists the project root folders
-//     (parent_id null, is_project true); an unknown parent_id is 404.
-//     with_nested_folders is ignored. Absent or malformed page/per_page
-//     read as the defaults (1 and 100).
-//   - Folders, projects and roles are the same for every environment and
-//     every API client; a client's project scope is not modelled.
+//   - Project grants are served in the documented shape {"id":"pg-…",
+//     "project":{"id","name","environment":{"id","type"}},"project_role":
+//     {"id","name"},"user_group":null|{…},"user":null|{…}}, listed
+//     {data,total,page} with page[number]/page[size] ≤ 100. A client
+//     reaches only its own environment's projects and grants: others
+//     (and unknown ones) are 404. PUT /api/projects/:id/project_grants
+//     takes {"project_grants":[…]} or the query form
+//     (project_grants[][assignment_type]=…, zipped in order); more than
+//     100 grants or none is 400; every entry is checked before anything
+//     changes (unknown project role 400, unknown user or group 404, bad
+//     assignment_type 400); one grant per (project, assignee), so a
+//     re-PUT changes the role and keeps the id; the answer is
+//     {"data":[grant…]}. PUT /api/project_grants/:id takes
+//     project_role_id (JSON or query); DELETE answers {"success":true}.
+//   - /api/members/:id/project_grants lists a collaborator's direct
+//     grants in every environment; /api/members/:id/projects_privileges
+//     their effective access per project ({"project","project_role",
+//     "granted_via":[…]}; item keys are a guess): the highest-ranked role
+//     of their direct grant and every group's (All collaborators
+//     included). Rank: Project admin > Advanced builder > Builder >
+//     Project operator; custom roles by NewRole.Rank.
+//   - Collaborator groups (/api/user_groups*): {data,total,page} lists
+//     with page[number]/page[size] ≤ 100, name (groups) and text
+//     (members) filters; {data:group} for one group; members served as
+//     {id,name,email} (a guess). POST/DELETE …/members take user_ids as
+//     repeated query parameters, user_ids[] or a JSON body (and
+//     member_invitation_ids on DELETE), check every id first (unknown:
+//     404), change nothing for ids already in or out, answer
+//     {"success":true}, and log one entry per change. "All collaborators"
+//     (system) lists every member and answers member changes with 422
+//     {"message":…}. IdP-managed groups accept changes, which SignIn
+//     reverts for that member. Served to every client unless
+//     Options.GroupsDevOnly (UNCERTAIN).
+//   - API clients and client roles: {"result":{"count","items"}} paged
+//     with page/per_page ≤ 100, every client of the workspace whatever the
+//     caller's environment; items never carry a token value, only
+//     token.updated_at (UTC, "Z"). Options.APIClientsDevOnly and
+//     APIClientsForbidden stage the 403s.
+//   - /api/activity_logs answers the calling client's environment's log,
+//     ascending by id: entries with id > page[after], page[size] ≤ 100;
+//     from/to (any offset, inclusive), users_ids[], and
+//     include/exclude_resource_types[] and _event_types[] (compared
+//     without regard to case); total counts the filtered entries,
+//     page[after] aside. 403 {"message":…} when Workspace.AuditLog is
+//     false. Entries follow the reference's sample (id, event_type,
+//     resource_type, created_at, workspace, user, details, resource);
+//     API-client writes carry "user": null. Event strings other than
+//     user_login and token_regenerated are guesses (see activity.go).
+//     A PUT of member roles logs one entry per env_roles entry, in that
+//     environment's log; invitations, member deletes and group changes
+//     go to the DEV log, grant changes to their project's environment.
+//   - GET /api/folders and /api/projects answer the calling client's
+//     environment only (a project's Env; folders follow their project).
+//     Without parent_id, or with the Home folder's id (root_folder_id of
+//     /api/users/me), /api/folders lists the environment's project root
+//     folders (parent_id null, is_project true); an unknown parent_id, or
+//     one in another environment, is 404. Options.NestedFolders:
+//     NestedUnsupported ignores with_nested_folders; NestedSubtree
+//     answers every descendant of parent_id (Home: the whole
+//     environment), depth first, each with its parent_id, paged. Absent
+//     or malformed page/per_page read as the defaults (1 and 100).
+//   - Roles are the same for every environment and every API client; a
+//     client's project scope (folder_ids) is shown, not enforced.
+//   - On a migrated workspace with LegacyEnvs (mid-migration) /api/roles
+//     still serves the legacy custom roles, and PUT takes role_type
+//     privilege_group only in those environments.
+//   - Shapes the reference leaves open are servable by Options:
+//     ActivityKeys (type/timestamp instead of event_type/created_at),
+//     APIClientsEnvelope ({data,total} or a bare array),
+//     OtherEnvForbidden (403 instead of 404 for another environment's
+//     project or grant) and RBACErrorsForm ({"errors":[{"title"}]} error
+//     bodies on the group, grant, API-client and activity-log endpoints).
 //   - Timestamps are shown at a fixed -07:00 offset with milliseconds.
 //   - Staging (Options, staging.go; all off by default): members removed
 //     right after the members list is served; GET /api/members paged, or

@@ -121,10 +121,24 @@ func (s *Server) reachableProject(r *http.Request) (int, *apiError) {
 		return 0, errMessage(http.StatusUnauthorized, msgUnauthorized)
 	}
 	id, err := strconv.Atoi(r.PathValue("id"))
-	if err != nil || s.projectEnv(id) == "" || s.projectEnv(id) != clientOf(r).Env {
+	if err != nil || s.projectEnv(id) == "" {
 		return 0, errMessage(http.StatusNotFound, msgNotFound)
 	}
+	if s.projectEnv(id) != clientOf(r).Env {
+		return 0, s.otherEnv(r)
+	}
 	return id, nil
+}
+
+// otherEnv is the answer for another environment's project or grant:
+// 404, or 403 under Options.OtherEnvForbidden (which Workato answers is
+// UNCERTAIN).
+func (s *Server) otherEnv(r *http.Request) *apiError {
+	if s.opts.OtherEnvForbidden {
+		return errMessage(http.StatusForbidden, fmt.Sprintf(
+			"Forbidden: this API client belongs to the %s environment and cannot reach other environments' projects", strings.ToUpper(clientOf(r).Env)))
+	}
+	return errMessage(http.StatusNotFound, msgNotFound)
 }
 
 func (s *Server) handleProjectGrants(w http.ResponseWriter, r *http.Request) {
@@ -283,8 +297,11 @@ func (s *Server) grantIndexLocked(r *http.Request) (int, *apiError) {
 	}
 	id := r.PathValue("id")
 	i := slices.IndexFunc(s.ws.ProjectGrants, func(g ProjectGrant) bool { return g.ID == id })
-	if i < 0 || s.projectEnv(s.ws.ProjectGrants[i].ProjectID) != clientOf(r).Env {
+	if i < 0 {
 		return 0, errMessage(http.StatusNotFound, msgNotFound)
+	}
+	if s.projectEnv(s.ws.ProjectGrants[i].ProjectID) != clientOf(r).Env {
+		return 0, s.otherEnv(r)
 	}
 	return i, nil
 }

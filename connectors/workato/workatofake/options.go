@@ -41,6 +41,25 @@ type Options struct {
 	// role lacks the API-client privileges.
 	APIClientsForbidden bool
 
+	// Shapes the reference leaves UNCERTAIN, each servable (default
+	// first):
+	//
+	// ActivityKeys: ActivityKeysDocumented (id, event_type, resource_type,
+	// created_at) or ActivityKeysAlternate (type, timestamp; the resource
+	// type only inside resource).
+	ActivityKeys ActivityKeyStyle
+	// APIClientsEnvelope: EnvelopeResult ({"result":{count,items}}),
+	// EnvelopeData ({data,total}) or EnvelopeBare (a bare array), for the
+	// API-client and client-role lists.
+	APIClientsEnvelope Envelope
+	// OtherEnvForbidden answers 403 instead of 404 for another
+	// environment's project or grant.
+	OtherEnvForbidden bool
+	// RBACErrorsForm writes the error bodies of the group, grant,
+	// API-client and activity-log endpoints as {"errors":[{"title":…}]}
+	// instead of {"message":…}.
+	RBACErrorsForm bool
+
 	// Staging (see staging.go); all off by default.
 
 	// VanishAfterList names members deleted right after GET /api/members
@@ -70,6 +89,25 @@ type NestedMode int
 const (
 	NestedUnsupported NestedMode = iota // the flag is ignored: direct children only
 	NestedSubtree                       // every descendant of parent_id, each with its parent_id
+)
+
+// ActivityKeyStyle is the key spelling of activity-log entries.
+type ActivityKeyStyle int
+
+// Activity-log key spellings.
+const (
+	ActivityKeysDocumented ActivityKeyStyle = iota
+	ActivityKeysAlternate
+)
+
+// Envelope is the wrapping of the API-client lists.
+type Envelope int
+
+// API-client list envelopes.
+const (
+	EnvelopeResult Envelope = iota
+	EnvelopeData
+	EnvelopeBare
 )
 
 func (o Options) withDefaults() Options {

@@ -238,7 +238,11 @@ func (s *Server) Handler(dataCenter string) http.Handler {
 		}),
 	)
 	for _, ep := range s.endpoints() {
-		rt.Handle(ep.route, s.stage(ep.route, s.guard(dc, ep)))
+		h := s.guard(dc, ep)
+		if s.opts.RBACErrorsForm && rbacGroups[ep.group] {
+			h = errorsForm(h)
+		}
+		rt.Handle(ep.route, s.stage(ep.route, h))
 	}
 	s.hosts[dc] = rt
 	return rt
@@ -272,8 +276,10 @@ func (s *Server) Faults() *fakeapi.Faults { return s.faults }
 // Requests returns the per-route request counts of every host.
 func (s *Server) Requests() *accounting.Recorder { return s.rec }
 
-// Workspace returns a deep copy of the current state: members as changed
-// by PUT and DELETE (and AcceptInvitation), everything else as given.
+// Workspace returns a deep copy of the current state: members, groups,
+// project grants, API clients' token times and the activity log as the
+// API writes and the admin mutations (SignIn, SetMemberRole, …) changed
+// them, everything else as given; API clients' IDs filled in.
 func (s *Server) Workspace() Workspace {
 	s.mu.Lock()
 	defer s.mu.Unlock()

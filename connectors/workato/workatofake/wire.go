@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -253,4 +254,31 @@ func normPage(number, size int) (int, int) {
 		size = 1
 	}
 	return number, size
+}
+
+// rbacGroups are the endpoint groups whose errors Options.RBACErrorsForm
+// rewrites.
+var rbacGroups = map[string]bool{GroupUserGroups: true, GroupProjectGrants: true, GroupAPIClients: true, GroupActivityLogs: true}
+
+// errorsForm rewrites h's {"message":m} error answers as
+// {"errors":[{"title":m}]}, the form newer RBAC endpoints may use.
+func errorsForm(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h(rec, r)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		body := rec.Body.Bytes()
+		var m messageBody
+		if rec.Code >= 400 && json.Unmarshal(body, &m) == nil && m.Message != "" {
+			type title struct {
+				Title string `json:"title"`
+			}
+			fakeapi.WriteJSON(w, rec.Code, map[string][]title{"errors": {{Title: m.Message}}})
+			return
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	}
 }
