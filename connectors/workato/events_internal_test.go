@@ -133,63 +133,76 @@ func describeAll(evs []*v2.Event) []string {
 // fake (an environment role set in the UI, a group membership, a project
 // grant on a PROD project through the API, an API client's token
 // regenerated) and sign-ins in two environments come out of one poll as
-// exactly the right events; a second poll from its cursor reports nothing.
+// exactly the right events, whichever plausible keys the log uses; a
+// second poll from its cursor reports nothing.
 func TestActivityFeed_ListEvents_AccessChanges(t *testing.T) {
-	ws := feedWorkspace()
-	fake, envs := feedEnvs(t, ws, workatofake.Options{})
-	log, _ := observed()
-	f := newActivityFeed(envs, log, time.Now, defaultFeedPolicy)
+	tests := []struct {
+		name string
+		opts workatofake.Options
+	}{
+		{"documented keys", workatofake.Options{}},
+		{"alternate keys (type, timestamp, resource.type)", workatofake.Options{ActivityKeys: workatofake.ActivityKeysAlternate}},
+	}
+	for _, tt := range tests {
+		opts := tt.opts
+		t.Run(tt.name, func(t *testing.T) {
+			ws := feedWorkspace()
+			fake, envs := feedEnvs(t, ws, opts)
+			log, _ := observed()
+			f := newActivityFeed(envs, log, time.Now, defaultFeedPolicy)
 
-	evs, st := poll(t, f, time.Now().Add(-time.Minute), "", 100)
-	if len(evs) != 0 || st.HasMore {
-		t.Fatalf("first poll of a quiet log: got %v (has more %v), want no events and no more", describeAll(evs), st.HasMore)
-	}
+			evs, st := poll(t, f, time.Now().Add(-time.Minute), "", 100)
+			if len(evs) != 0 || st.HasMore {
+				t.Fatalf("first poll of a quiet log: got %v (has more %v), want no events and no more", describeAll(evs), st.HasMore)
+			}
 
-	fake.SetMemberRole(5203, workatofake.EnvProd, "Member")
-	fake.AddToGroup(feedGroupID, 5203)
-	fake.RegenerateToken(feedDevClientID)
-	fake.SignIn(5202, workatofake.EnvDev)
-	fake.SignIn(5204, workatofake.EnvProd)
-	prod := envs[2]
-	if prod.Env != workatofake.EnvProd {
-		t.Fatalf("environments: got %s third, want prod", prod.Env)
-	}
-	grants, err := prod.API.PutProjectGrants(context.Background(), workatoapi.ID(strconv.Itoa(feedProdProject)), []workatoapi.ProjectGrantInput{
-		{AssignmentType: workatoapi.AssignUser, AssignmentID: "5205", ProjectRoleID: "33"},
-	})
-	if err != nil || len(grants) != 1 {
-		t.Fatalf("PutProjectGrants: got %d grants, %v; want 1", len(grants), err)
-	}
+			fake.SetMemberRole(5203, workatofake.EnvProd, "Member")
+			fake.AddToGroup(feedGroupID, 5203)
+			fake.RegenerateToken(feedDevClientID)
+			fake.SignIn(5202, workatofake.EnvDev)
+			fake.SignIn(5204, workatofake.EnvProd)
+			prod := envs[2]
+			if prod.Env != workatofake.EnvProd {
+				t.Fatalf("environments: got %s third, want prod", prod.Env)
+			}
+			grants, err := prod.API.PutProjectGrants(context.Background(), workatoapi.ID(strconv.Itoa(feedProdProject)), []workatoapi.ProjectGrantInput{
+				{AssignmentType: workatoapi.AssignUser, AssignmentID: "5205", ProjectRoleID: "33"},
+			})
+			if err != nil || len(grants) != 1 {
+				t.Fatalf("PutProjectGrants: got %d grants, %v; want 1", len(grants), err)
+			}
 
-	evs, st = poll(t, f, time.Time{}, st.Cursor, 100)
-	want := []string{
-		"change api_client/" + strconv.Itoa(feedDevClientID),
-		"change collaborator/5203",
-		"change group/" + feedGroupID,
-		"change project/prod:" + strconv.Itoa(feedProdProject),
-		"usage collaborator/5202 @ workspace/dev",
-		"usage collaborator/5204 @ workspace/prod",
-	}
-	if got := describeAll(evs); !slices.Equal(got, want) || st.HasMore {
-		t.Fatalf("poll after the changes: got %q (has more %v), want %q and no more", got, st.HasMore, want)
-	}
-	ids := map[string]bool{}
-	for _, ev := range evs {
-		if ids[ev.GetId()] {
-			t.Errorf("event ID %s: got it twice, want IDs unique", ev.GetId())
-		}
-		ids[ev.GetId()] = true
-		if age := time.Since(ev.GetOccurredAt().AsTime()); age < 0 || age > time.Minute {
-			t.Errorf("event %s occurred at %s: want within the last minute", describe(ev), ev.GetOccurredAt().AsTime())
-		}
-		if u := ev.GetUsageEvent(); u != nil && u.GetActorResource().GetId().GetResource() == "5202" && u.GetActorResource().GetDisplayName() != "Peter Gibbons" {
-			t.Errorf("sign-in actor display name: got %q, want %q", u.GetActorResource().GetDisplayName(), "Peter Gibbons")
-		}
-	}
+			evs, st = poll(t, f, time.Time{}, st.Cursor, 100)
+			want := []string{
+				"change api_client/" + strconv.Itoa(feedDevClientID),
+				"change collaborator/5203",
+				"change group/" + feedGroupID,
+				"change project/prod:" + strconv.Itoa(feedProdProject),
+				"usage collaborator/5202 @ workspace/dev",
+				"usage collaborator/5204 @ workspace/prod",
+			}
+			if got := describeAll(evs); !slices.Equal(got, want) || st.HasMore {
+				t.Fatalf("poll after the changes: got %q (has more %v), want %q and no more", got, st.HasMore, want)
+			}
+			ids := map[string]bool{}
+			for _, ev := range evs {
+				if ids[ev.GetId()] {
+					t.Errorf("event ID %s: got it twice, want IDs unique", ev.GetId())
+				}
+				ids[ev.GetId()] = true
+				if age := time.Since(ev.GetOccurredAt().AsTime()); age < 0 || age > time.Minute {
+					t.Errorf("event %s occurred at %s: want within the last minute", describe(ev), ev.GetOccurredAt().AsTime())
+				}
+				if u := ev.GetUsageEvent(); u != nil && u.GetActorResource().GetId().GetResource() == "5202" && u.GetActorResource().GetDisplayName() != "Peter Gibbons" {
+					t.Errorf("sign-in actor display name: got %q, want %q", u.GetActorResource().GetDisplayName(), "Peter Gibbons")
+				}
+			}
 
-	evs, st = poll(t, f, time.Time{}, st.Cursor, 100)
-	if len(evs) != 0 || st.HasMore {
-		t.Fatalf("poll from the returned cursor: got %v (has more %v), want nothing new", describeAll(evs), st.HasMore)
+			evs, st = poll(t, f, time.Time{}, st.Cursor, 100)
+			if len(evs) != 0 || st.HasMore {
+				t.Fatalf("poll from the returned cursor: got %v (has more %v), want nothing new", describeAll(evs), st.HasMore)
+			}
+		})
 	}
 }
 
@@ -299,26 +312,36 @@ func TestActivityFeed_ListEvents_PageSize(t *testing.T) {
 // the feed answers no events and no more, once says why in one info line
 // naming the add-on and the privilege, and says it no more.
 func TestActivityFeed_ListEvents_Unavailable(t *testing.T) {
-	ws := feedWorkspace()
-	ws.AuditLog = false
-	fake, envs := feedEnvs(t, ws, workatofake.Options{})
-	log, logs := observed()
-	f := newActivityFeed(envs[:1], log, time.Now, defaultFeedPolicy)
-	fake.SignIn(5202, workatofake.EnvDev)
-	cursor := ""
-	for i := range 3 {
-		evs, st := poll(t, f, time.Now().Add(-time.Hour), cursor, 100)
-		if len(evs) != 0 || st.HasMore {
-			t.Fatalf("poll %d: got %d events (has more %v), want none", i, len(evs), st.HasMore)
-		}
-		cursor = st.Cursor
-	}
-	lines := logs.FilterMessageSnippet("activity feed reports no events").All()
-	if len(lines) != 1 || lines[0].Level != zapcore.InfoLevel || !strings.Contains(lines[0].Message, "add-on") || !strings.Contains(lines[0].Message, "privilege") {
-		t.Fatalf("unavailability lines: got %v, want one info line naming the add-on and the privilege", lines)
-	}
-	if md := f.EventFeedMetadata(context.Background()); md.GetId() != activityFeedID || md.Validate() != nil {
-		t.Fatalf("feed metadata: got %v, want the feed still listed", md)
+	for _, tt := range []struct {
+		name string
+		opts workatofake.Options
+	}{
+		{"message body", workatofake.Options{}},
+		{"errors body", workatofake.Options{RBACErrorsForm: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := feedWorkspace()
+			ws.AuditLog = false
+			fake, envs := feedEnvs(t, ws, tt.opts)
+			log, logs := observed()
+			f := newActivityFeed(envs[:1], log, time.Now, defaultFeedPolicy)
+			fake.SignIn(5202, workatofake.EnvDev)
+			cursor := ""
+			for i := range 3 {
+				evs, st := poll(t, f, time.Now().Add(-time.Hour), cursor, 100)
+				if len(evs) != 0 || st.HasMore {
+					t.Fatalf("poll %d: got %d events (has more %v), want none", i, len(evs), st.HasMore)
+				}
+				cursor = st.Cursor
+			}
+			lines := logs.FilterMessageSnippet("activity feed reports no events").All()
+			if len(lines) != 1 || lines[0].Level != zapcore.InfoLevel || !strings.Contains(lines[0].Message, "add-on") || !strings.Contains(lines[0].Message, "privilege") {
+				t.Fatalf("unavailability lines: got %v, want one info line naming the add-on and the privilege", lines)
+			}
+			if md := f.EventFeedMetadata(context.Background()); md.GetId() != activityFeedID || md.Validate() != nil {
+				t.Fatalf("feed metadata: got %v, want the feed still listed", md)
+			}
+		})
 	}
 }
 
@@ -353,5 +376,60 @@ func TestActivityFeed_ListEvents_Cursor(t *testing.T) {
 	var back feedCursor
 	if err := json.Unmarshal([]byte(s), &back); err != nil || len(back.Envs) != 7 || back.Envs["prod"].After != "1234567890" {
 		t.Fatalf("decode: got %d environments, prod after %q, %v; want 7, the page[after] kept", len(back.Envs), back.Envs["prod"].After, err)
+	}
+}
+
+// TestActivityFeed_Event_Mapping: each kind of log entry becomes the right
+// event, named by the resource ID the sync gives that object, or is passed
+// over (counted at debug); a project grant already gone is skipped with an
+// info line.
+func TestActivityFeed_Event_Mapping(t *testing.T) {
+	now := time.Now().Truncate(time.Millisecond)
+	tests := []struct {
+		name  string
+		entry workatofake.ActivityEntry
+		want  string // "" = passed over
+	}{
+		{"workspace switch is a sign-in", workatofake.ActivityEntry{EventType: "user_login", ResourceType: "User", UserID: 5203, ResourceID: "5203", Activity: "switch_workspace"}, "usage collaborator/5203 @ workspace/dev"},
+		{"collaborator grant, snake case", workatofake.ActivityEntry{EventType: "member_updated", ResourceType: "managed_user_grant", UserID: 5201, ResourceID: "5204"}, "change collaborator/5204"},
+		{"legacy custom role", workatofake.ActivityEntry{EventType: "role_updated", ResourceType: "PrivilegeGroup", UserID: 5201, ResourceID: "2207"}, "change role/2207"},
+		{"environment role", workatofake.ActivityEntry{EventType: "role_updated", ResourceType: "EnvironmentRole", UserID: 5201, ResourceID: "21"}, "change role/env:21"},
+		{"project role", workatofake.ActivityEntry{EventType: "role_updated", ResourceType: "ProjectRole", UserID: 5201, ResourceID: "pr-AQBGCnMB-JoFtKL"}, "change role/project:pr-AQBGCnMB-JoFtKL"},
+		{"dev folder", workatofake.ActivityEntry{EventType: "folder_updated", ResourceType: "Folder", UserID: 5201, ResourceID: "17"}, "change folder/17"},
+		{"client role", workatofake.ActivityEntry{EventType: "updated", ResourceType: "ApiPrivilegeGroup", UserID: 5201, ResourceID: "9"}, "change client_role/9"},
+		{"API client event without a resource type", workatofake.ActivityEntry{EventType: "developer_api_client_created", UserID: 5201, ResourceID: "88", ResourceName: "CI"}, "change api_client/88"},
+		{"token leaked", workatofake.ActivityEntry{EventType: "token_leaked", ResourceType: "ApiClient", ResourceID: "71"}, "change api_client/71"},
+		{"recipe run: not access", workatofake.ActivityEntry{EventType: "recipe_started", ResourceType: "Flow", UserID: 5202, ResourceID: "555"}, ""},
+		{"invitation: no resource yet", workatofake.ActivityEntry{EventType: "collaborator_invited", ResourceType: "MemberInvitation", UserID: 5201, ResourceID: "3"}, ""},
+		{"failed sign-in", workatofake.ActivityEntry{EventType: "user_login_failed", ResourceType: "User", UserID: 5202, ResourceID: "5202"}, ""},
+		{"project grant already gone", workatofake.ActivityEntry{EventType: "project_grant_deleted", ResourceType: "ProjectGrant", UserID: 5201, ResourceID: "pg-Gone0000-zzzzzz"}, ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := feedWorkspace()
+			e := tt.entry
+			e.ID, e.Env, e.CreatedAt = 100+i, workatofake.EnvDev, now.Add(-time.Minute)
+			ws.Activity = []workatofake.ActivityEntry{e}
+			_, envs := feedEnvs(t, ws, workatofake.Options{})
+			log, logs := observed()
+			f := newActivityFeed(envs[:1], log, time.Now, defaultFeedPolicy)
+			evs, _ := poll(t, f, now.Add(-time.Hour), "", 100)
+			var got string
+			if len(evs) == 1 {
+				got = describe(evs[0])
+				if want := "dev:" + strconv.Itoa(e.ID); evs[0].GetId() != want {
+					t.Errorf("event ID: got %q, want %q", evs[0].GetId(), want)
+				}
+			}
+			if len(evs) > 1 || got != tt.want {
+				t.Fatalf("events: got %v, want %q", describeAll(evs), tt.want)
+			}
+			if tt.want == "" && logs.FilterMessageSnippet("passed over").FilterLevelExact(zapcore.DebugLevel).Len() != 1 {
+				t.Errorf("debug lines counting what was passed over: got %d, want 1", logs.FilterMessageSnippet("passed over").Len())
+			}
+			if gone := logs.FilterMessageSnippet("project grant cannot be read back").Len(); gone != map[bool]int{true: 1}[e.ResourceType == "ProjectGrant"] {
+				t.Errorf("info lines about an unplaceable grant: got %d", gone)
+			}
+		})
 	}
 }

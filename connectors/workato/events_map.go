@@ -86,6 +86,18 @@ func isSignIn(a workatoapi.ActivityEntry) bool {
 	return t == "userlogin" || t == "userswitchworkspace" || (t == "" && normType(a.Activity) == "switchworkspace")
 }
 
+// isSession reports events about sessions rather than access (a failed
+// sign-in, a sign-out): nothing the sync lists changed.
+func isSession(eventType string) bool {
+	t := normType(eventType)
+	for _, w := range []string{"login", "logout", "signin", "signout"} {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // signInUser is the collaborator who signed in: the entry's user, else its
 // resource when that is a user.
 func signInUser(a workatoapi.ActivityEntry) (id workatoapi.ID, name, email string) {
@@ -125,6 +137,9 @@ func (f *activityFeed) event(ctx context.Context, e envClient, a workatoapi.Acti
 		}
 		b.UsageEvent = v2.UsageEvent_builder{ActorResource: actor, TargetResource: workspaceResource(e.Env)}.Build()
 		return b.Build(), "", nil
+	}
+	if isSession(a.EventType) {
+		return nil, "session event " + a.EventType, nil
 	}
 	rid, why, err := f.changedResource(ctx, e, a)
 	if rid == nil {
