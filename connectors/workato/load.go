@@ -33,6 +33,12 @@ import (
 // shared limiter keeps them within Workato's 60 a minute.
 const loadWorkers = 4
 
+// treeWorkers bounds the folder and project-grant reads of one
+// environment in flight: those groups hold most of a large workspace's
+// requests, and with only a few in flight their answers' latency, not the
+// quota, would set the pace.
+const treeWorkers = 16
+
 // validateReuse is how long the collaborator list read by Validate may be
 // reused by the sync that follows, so a sync reads it once.
 const validateReuse = 2 * time.Minute
@@ -433,7 +439,7 @@ func (w *workspace) loadProjectGrants(ctx context.Context, e envClient, el *envL
 	}
 	var mu sync.Mutex
 	eg := new(errgroup.Group)
-	eg.SetLimit(loadWorkers)
+	eg.SetLimit(treeWorkers)
 	for _, p := range list {
 		eg.Go(func() error {
 			grants, err := readPages(ctx, workatoapi.RouteProjectGrants, grantID, func(ctx context.Context, page int) ([]workatoapi.ProjectGrant, int, error) {

@@ -31,7 +31,7 @@ func (w *workspace) loadFolders(ctx context.Context, e envClient, el *envLoaded,
 	// One nested read from each project's root folder.
 	first := make([][]workatoapi.Folder, len(list))
 	eg := new(errgroup.Group)
-	eg.SetLimit(loadWorkers)
+	eg.SetLimit(treeWorkers)
 	for i, p := range list {
 		if p.FolderID.IsZero() {
 			continue
@@ -79,7 +79,7 @@ func (w *workspace) loadFolders(ctx context.Context, e envClient, el *envLoaded,
 // answers 404: it is left out, said so.
 func (w *workspace) walkFolders(ctx context.Context, e envClient, el *envLoaded, list []workatoapi.Project) error {
 	eg, ectx := errgroup.WithContext(ctx)
-	sem := make(chan struct{}, loadWorkers)
+	sem := make(chan struct{}, treeWorkers)
 	var mu sync.Mutex
 	seen := map[workatoapi.ID]bool{}
 	var visit func(pid, fid workatoapi.ID)

@@ -238,6 +238,9 @@ func (m *model) build(custom []workatoapi.Role, envRoles, projectRoles []workato
 			if r, ok := envByName[key]; ok {
 				return r
 			}
+			if r, ok := legacyByName[key]; ok && roleType == "" {
+				return r // untyped, and a legacy role's name only
+			}
 		} else if r, ok := legacyByName[key]; ok {
 			return r
 		} else if disableCustom {

@@ -28,15 +28,14 @@ func (m *model) buildGroups(in *loaded) {
 	m.GroupsListed = in.GroupsListed
 	m.groupByRID = map[string]*workatoapi.Group{}
 	m.GroupMembers = map[workatoapi.ID][]workatoapi.ID{}
-	for i := range in.Groups {
-		g := in.Groups[i]
-		if _, dup := m.groupByRID[groupRID(g.ID)]; dup {
+	seen := map[string]bool{}
+	for _, g := range in.Groups {
+		if seen[groupRID(g.ID)] {
 			continue // listed twice (the list shifted between pages)
 		}
+		seen[groupRID(g.ID)] = true
 		m.Groups = append(m.Groups, g)
-		m.groupByRID[groupRID(g.ID)] = &m.Groups[len(m.Groups)-1]
 	}
-	// Pointers into m.Groups stay valid: it is not appended to again.
 	for i := range m.Groups {
 		m.groupByRID[groupRID(m.Groups[i].ID)] = &m.Groups[i]
 	}

@@ -323,6 +323,11 @@ func TestModel_Roles(t *testing.T) {
 		{name: "mid-migration: role_type decides per environment", migrated: true,
 			members: []workatoapi.Member{member("1", legacyRoleOf("dev", "Admin"), envRoleOf("prod", "Member"))},
 			want:    []string{"Admin/dev->1", "env:11/prod->1"}},
+		{name: "untyped on a migrated workspace: an environment role by its name", migrated: true,
+			members: []workatoapi.Member{member("1", workatoapi.MemberRole{EnvironmentType: "prod", RoleName: "Member"})}, want: []string{"env:11/prod->1"}},
+		{name: "untyped legacy name on a workspace part-way through migration", migrated: true,
+			members: []workatoapi.Member{member("1", legacyRoleOf("dev", "Analyst"), workatoapi.MemberRole{EnvironmentType: "test", RoleName: "Admin"})},
+			want:    []string{"Admin/test->1", "Analyst/dev->1"}},
 		{name: "a legacy name on a migrated workspace stays legacy", migrated: true,
 			members: []workatoapi.Member{member("1", legacyRoleOf("dev", "Member"))}, want: []string{"name:Member/dev->1"}},
 	}

@@ -68,12 +68,12 @@ func TestSync_RBACEnvironments(t *testing.T) {
 // environments' projects are absent, the sync is otherwise exact, and one
 // info line names the environments and the flags to set.
 func TestSync_RBACDevTokenOnly(t *testing.T) {
-	ws := smallRBAC()
-	e := newEnv(t, ws, workatofake.Options{MinuteWindow: 200 * time.Millisecond})
+	ws := workatofake.MigratedEnvs()
+	e := newEnv(t, ws, workatofake.Options{NestedFolders: workatofake.NestedSubtree, MinuteWindow: 100 * time.Millisecond})
 	out := e.c1z("sync")
 	res := e.run(0, e.args(out)...)
 	e.assertSynced(out, expectOptions{LastLogins: true})
-	assertBound(t, e.fake, e.fake.Workspace(), boundOptions{})
+	assertBound(t, e.fake, e.fake.Workspace(), boundOptions{Nested: true})
 	line := "projects of test, prod not synced (no API token for that environment): set --workato-test-api-key, --workato-prod-api-key"
 	mustContain(t, "stderr", res.Stderr, line)
 	if n := strings.Count(res.Stderr, "not synced (no API token"); n != 1 {
