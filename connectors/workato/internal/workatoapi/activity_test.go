@@ -76,13 +76,7 @@ func TestClient_ListActivityLogs(t *testing.T) {
 			if tt.wantErr != "" {
 				return
 			}
-			ids := make([]ID, len(got))
-			for i, e := range got {
-				ids[i] = e.ID
-			}
-			if !equalIDs(ids, tt.wantIDs) || total != tt.wantTotal {
-				t.Fatalf("got %v total %d, want %v total %d", ids, total, tt.wantIDs, tt.wantTotal)
-			}
+			checkList(t, got, func(x ActivityEntry) ID { return x.ID }, total, tt.wantIDs, tt.wantTotal)
 		})
 	}
 }

@@ -43,13 +43,7 @@ func TestClient_ListAPIClients(t *testing.T) {
 			if tt.wantErr != "" {
 				return
 			}
-			ids := make([]ID, len(got))
-			for i, a := range got {
-				ids[i] = a.ID
-			}
-			if !equalIDs(ids, tt.wantIDs) || total != tt.wantTotal {
-				t.Fatalf("got %v total %d, want %v total %d", ids, total, tt.wantIDs, tt.wantTotal)
-			}
+			checkList(t, got, func(x APIClient) ID { return x.ID }, total, tt.wantIDs, tt.wantTotal)
 		})
 	}
 }
@@ -133,13 +127,7 @@ func TestClient_ListClientRoles(t *testing.T) {
 			if tt.wantErr != "" {
 				return
 			}
-			ids := make([]ID, len(got))
-			for i, a := range got {
-				ids[i] = a.ID
-			}
-			if !equalIDs(ids, tt.wantIDs) || total != tt.wantTotal {
-				t.Fatalf("got %v total %d, want %v total %d", ids, total, tt.wantIDs, tt.wantTotal)
-			}
+			checkList(t, got, func(x ClientRole) ID { return x.ID }, total, tt.wantIDs, tt.wantTotal)
 		})
 	}
 }

@@ -98,13 +98,7 @@ func TestClient_ListGroupMembers(t *testing.T) {
 			if tt.wantErr != "" {
 				return
 			}
-			ids := make([]ID, len(got))
-			for i, m := range got {
-				ids[i] = m.ID
-			}
-			if !equalIDs(ids, tt.wantIDs) || total != tt.wantTotal {
-				t.Fatalf("got %v total %d, want %v total %d", ids, total, tt.wantIDs, tt.wantTotal)
-			}
+			checkList(t, got, func(x GroupMember) ID { return x.ID }, total, tt.wantIDs, tt.wantTotal)
 		})
 	}
 }

@@ -116,3 +116,16 @@ var bg = context.Background()
 
 // fmtAll renders v with every field, for checks that a value is absent.
 func fmtAll(v any) string { return fmt.Sprintf("%#v", v) }
+
+// checkList fails unless got holds the items wantIDs, in that order, and
+// total is wantTotal.
+func checkList[T any](t *testing.T, got []T, id func(T) ID, total int, wantIDs []ID, wantTotal int) {
+	t.Helper()
+	ids := make([]ID, len(got))
+	for i, it := range got {
+		ids[i] = id(it)
+	}
+	if !equalIDs(ids, wantIDs) || total != wantTotal {
+		t.Fatalf("got %v total %d, want %v total %d", ids, total, wantIDs, wantTotal)
+	}
+}
