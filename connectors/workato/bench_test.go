@@ -179,7 +179,7 @@ func lowerBound(ws workatofake.Workspace, o boundOptions) (int, map[string]int) 
 	for _, env := range envs {
 		projects := 0
 		for _, p := range ws.Projects {
-			if pe := p.Env; pe != env && !(pe == "" && env == "dev") {
+			if pe := p.Env; pe != env && (pe != "" || env != "dev") {
 				continue
 			}
 			projects++

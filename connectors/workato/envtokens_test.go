@@ -33,31 +33,55 @@ func TestSettings_Resolve(t *testing.T) {
 		wantErr []string
 	}{
 		{name: "DEV token alone, unchanged", cfg: config.Workato{WorkatoApiKey: "tok-dev"}, want: "dev=tok-dev"},
-		{name: "TEST and PROD flags", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoTestApiKey: "tok-test", WorkatoProdApiKey: "tok-prod"},
-			want: "dev=tok-dev,test=tok-test,prod=tok-prod"},
+		{
+			name: "TEST and PROD flags", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoTestApiKey: "tok-test", WorkatoProdApiKey: "tok-prod"},
+			want: "dev=tok-dev,test=tok-test,prod=tok-prod",
+		},
 		{name: "PROD from a file", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoProdApiKeyFile: prodFile}, want: "dev=tok-dev,prod=tok-prod-file"},
-		{name: "custom environments", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "uat=tok-uat, pre-prod2=tok-pp"},
-			want: "dev=tok-dev,uat=tok-uat,pre-prod2=tok-pp"},
-		{name: "custom environment from a file", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeyFiles: "uat=" + uatFile},
-			want: "dev=tok-dev,uat=tok-uat-file"},
-		{name: "PROD twice", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoProdApiKey: "tok-prod", WorkatoEnvApiKeys: "prod=tok-other"},
-			wantErr: []string{"environment prod", "--workato-prod-api-key", "--workato-env-api-keys"}},
-		{name: "DEV twice", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "dev=tok-other"},
-			wantErr: []string{"environment dev", "--workato-api-key", "--workato-env-api-keys"}},
-		{name: "custom environment in both lists", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "uat=tok-uat", WorkatoEnvApiKeyFiles: "uat=" + uatFile},
-			wantErr: []string{"environment uat", "--workato-env-api-keys", "--workato-env-api-key-files"}},
-		{name: "twice in one list", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "uat=tok-a,uat=tok-b"},
-			wantErr: []string{"--workato-env-api-keys", "uat is given twice"}},
-		{name: "upper-case name", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "UAT=tok-a"},
-			wantErr: []string{"--workato-env-api-keys", `"UAT"`, "lower-case letters, digits and -"}},
-		{name: "name with a colon", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeyFiles: "u:a=" + uatFile},
-			wantErr: []string{"--workato-env-api-key-files", `"u:a"`}},
-		{name: "entry without a token", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "uat=tok-a,stage"},
-			wantErr: []string{"--workato-env-api-keys", "entry 2 is not env=value"}},
-		{name: "TEST flag and file", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoTestApiKey: "tok-test", WorkatoTestApiKeyFile: prodFile},
-			wantErr: []string{"workato-test-api-key", "not both"}},
-		{name: "missing file", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeyFiles: "uat=" + filepath.Join(dir, "nope")},
-			wantErr: []string{"uat", "nope"}},
+		{
+			name: "custom environments", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "uat=tok-uat, pre-prod2=tok-pp"},
+			want: "dev=tok-dev,uat=tok-uat,pre-prod2=tok-pp",
+		},
+		{
+			name: "custom environment from a file", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeyFiles: "uat=" + uatFile},
+			want: "dev=tok-dev,uat=tok-uat-file",
+		},
+		{
+			name: "PROD twice", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoProdApiKey: "tok-prod", WorkatoEnvApiKeys: "prod=tok-other"},
+			wantErr: []string{"environment prod", "--workato-prod-api-key", "--workato-env-api-keys"},
+		},
+		{
+			name: "DEV twice", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "dev=tok-other"},
+			wantErr: []string{"environment dev", "--workato-api-key", "--workato-env-api-keys"},
+		},
+		{
+			name: "custom environment in both lists", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "uat=tok-uat", WorkatoEnvApiKeyFiles: "uat=" + uatFile},
+			wantErr: []string{"environment uat", "--workato-env-api-keys", "--workato-env-api-key-files"},
+		},
+		{
+			name: "twice in one list", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "uat=tok-a,uat=tok-b"},
+			wantErr: []string{"--workato-env-api-keys", "uat is given twice"},
+		},
+		{
+			name: "upper-case name", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "UAT=tok-a"},
+			wantErr: []string{"--workato-env-api-keys", `"UAT"`, "lower-case letters, digits and -"},
+		},
+		{
+			name: "name with a colon", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeyFiles: "u:a=" + uatFile},
+			wantErr: []string{"--workato-env-api-key-files", `"u:a"`},
+		},
+		{
+			name: "entry without a token", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeys: "uat=tok-a,stage"},
+			wantErr: []string{"--workato-env-api-keys", "entry 2 is not env=value"},
+		},
+		{
+			name: "TEST flag and file", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoTestApiKey: "tok-test", WorkatoTestApiKeyFile: prodFile},
+			wantErr: []string{"workato-test-api-key", "not both"},
+		},
+		{
+			name: "missing file", cfg: config.Workato{WorkatoApiKey: "tok-dev", WorkatoEnvApiKeyFiles: "uat=" + filepath.Join(dir, "nope")},
+			wantErr: []string{"uat", "nope"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,7 +49,7 @@ const (
 	changeClientRole
 )
 
-// changeKinds maps normalized resource types (see normType) to kinds. The
+// changeKinds maps normalised resource types (see normType) to kinds. The
 // documented ones are User, ManagedUserGrant, PrivilegeGroup, ApiClient,
 // ApiPrivilegeGroup, Project and Folder; the rest are guesses for RBAC 2.0
 // objects (UNCERTAIN).

@@ -97,8 +97,10 @@ func describeEvent(ev *v2.Event) string {
 // start is not printed.
 func TestEventFeed_LocalCLI(t *testing.T) {
 	ws := feedFixture(true)
-	ws.Activity = append(ws.Activity, workatofake.ActivityEntry{ID: 5, Env: workatofake.EnvDev, EventType: workatofake.EventUserLogin,
-		ResourceType: workatofake.ResourceUser, CreatedAt: time.Now().Add(-3 * time.Hour), UserID: 5203, ResourceID: "5203"})
+	ws.Activity = append(ws.Activity, workatofake.ActivityEntry{
+		ID: 5, Env: workatofake.EnvDev, EventType: workatofake.EventUserLogin,
+		ResourceType: workatofake.ResourceUser, CreatedAt: time.Now().Add(-3 * time.Hour), UserID: 5203, ResourceID: "5203",
+	})
 	e := newEnv(t, ws, workatofake.Options{})
 	e.fake.SignIn(5202, workatofake.EnvDev)
 	e.fake.SignIn(5201, workatofake.EnvTest)
@@ -177,7 +179,9 @@ func TestSync_LastLoginsFromLog(t *testing.T) {
 		env    string
 		after  time.Duration
 	}{
-		{5202, workatofake.EnvDev, 0}, {5202, workatofake.EnvProd, time.Hour}, {5203, workatofake.EnvTest, 17 * time.Minute},
+		{5202, workatofake.EnvDev, 0},
+		{5202, workatofake.EnvProd, time.Hour},
+		{5203, workatofake.EnvTest, 17 * time.Minute},
 		{5202, workatofake.EnvDev, 90 * time.Minute}, // 5202's newest: a second dev sign-in
 	} {
 		clock.Advance(s.after + 1234*time.Millisecond)

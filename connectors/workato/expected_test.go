@@ -311,8 +311,10 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 			}
 		}
 		groupMembers[g.ID] = members
-		p := map[string]string{"id": g.ID, "name": g.Name, "description": g.Description,
-			"members_count": id(len(members)), "system": strconv.FormatBool(g.System)}
+		p := map[string]string{
+			"id": g.ID, "name": g.Name, "description": g.Description,
+			"members_count": id(len(members)), "system": strconv.FormatBool(g.System),
+		}
 		if !g.CreatedAt.IsZero() {
 			p["created_at"] = g.CreatedAt.UTC().Format(time.RFC3339)
 		}
@@ -461,9 +463,11 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 					folderIDs = append(folderIDs, id(f))
 				}
 			}
-			p := map[string]string{"id": id(c.ID), "name": name, "environment": env,
+			p := map[string]string{
+				"id": id(c.ID), "name": name, "environment": env,
 				"all_folders": strconv.FormatBool(c.AllFolders), "folder_ids": strings.Join(folderIDs, ","),
-				"ip_allow_list": c.IPAllowList}
+				"ip_allow_list": c.IPAllowList,
+			}
 			if c.RoleID != 0 {
 				p["client_role_id"] = id(c.RoleID)
 			}
@@ -478,8 +482,10 @@ func expected(ws workatofake.Workspace, o expectOptions) *connectortest.Snapshot
 				if !listedRoles[c.RoleID] {
 					listedRoles[c.RoleID] = true
 					rn := "API client role " + id(c.RoleID)
-					s.AddResource(connectortest.Resource{Type: "client_role", ID: id(c.RoleID), DisplayName: rn,
-						Profile: map[string]string{"id": id(c.RoleID), "name": "", "listed": "false"}})
+					s.AddResource(connectortest.Resource{
+						Type: "client_role", ID: id(c.RoleID), DisplayName: rn,
+						Profile: map[string]string{"id": id(c.RoleID), "name": "", "listed": "false"},
+					})
 				}
 				s.AddGrant(connectortest.Grant{Entitlement: "client_role:" + id(c.RoleID) + ":assigned", Principal: "api_client/" + id(c.ID)})
 			}

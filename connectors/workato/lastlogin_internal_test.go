@@ -48,8 +48,10 @@ func equalLogins(a, b map[workatoapi.ID]map[string]time.Time) bool {
 func TestLastLogins_Exact(t *testing.T) {
 	ws := feedWorkspace()
 	now := time.Now()
-	ws.Activity = append(ws.Activity, workatofake.ActivityEntry{ID: 7, Env: workatofake.EnvDev, EventType: "user_login", ResourceType: "User",
-		CreatedAt: now.Add(-100 * 24 * time.Hour).Truncate(time.Millisecond), UserID: 5205, ResourceID: "5205"})
+	ws.Activity = append(ws.Activity, workatofake.ActivityEntry{
+		ID: 7, Env: workatofake.EnvDev, EventType: "user_login", ResourceType: "User",
+		CreatedAt: now.Add(-100 * 24 * time.Hour).Truncate(time.Millisecond), UserID: 5205, ResourceID: "5205",
+	})
 	fake, envs := feedEnvs(t, ws, workatofake.Options{})
 	for range 150 {
 		fake.SignIn(5202, workatofake.EnvDev)
@@ -85,8 +87,10 @@ func TestLastLogins_Exact(t *testing.T) {
 func TestLastLogins_FilterFallbacks(t *testing.T) {
 	now := time.Now().Truncate(time.Millisecond)
 	entry := func(id int, event, resType string, user int, ago time.Duration) workatofake.ActivityEntry {
-		return workatofake.ActivityEntry{ID: id, Env: workatofake.EnvDev, EventType: event, ResourceType: resType,
-			CreatedAt: now.Add(-ago), UserID: user, ResourceID: fmt.Sprint(user)}
+		return workatofake.ActivityEntry{
+			ID: id, Env: workatofake.EnvDev, EventType: event, ResourceType: resType,
+			CreatedAt: now.Add(-ago), UserID: user, ResourceID: fmt.Sprint(user),
+		}
 	}
 	tests := []struct {
 		name     string
@@ -112,8 +116,10 @@ func TestLastLogins_FilterFallbacks(t *testing.T) {
 		},
 		{
 			name: "unfiltered read cut off",
-			entries: []workatofake.ActivityEntry{entry(1, "recipe_started", "Flow", 5201, 3*time.Minute), entry(2, "recipe_started", "Flow", 5201, 2*time.Minute),
-				entry(3, "user_switch_workspace", "User", 5203, time.Minute)},
+			entries: []workatofake.ActivityEntry{
+				entry(1, "recipe_started", "Flow", 5201, 3*time.Minute), entry(2, "recipe_started", "Flow", 5201, 2*time.Minute),
+				entry(3, "user_switch_workspace", "User", 5203, time.Minute),
+			},
 			policy:   lastLoginPolicy{LookBack: time.Hour, PageSize: 1, FallbackPages: 2},
 			want:     map[workatoapi.ID]map[string]time.Time{},
 			wantCut:  true,

@@ -117,8 +117,10 @@ func (m *model) apiClientScope(ac *apiClient) []string {
 			out = append(out, envResourceID(ac.Env, p.P.FolderID))
 			continue
 		}
-		m.Notes = append(m.Notes, note{Msg: "API client scope names a folder that is in no synced folder tree of its environment; that scope entry is not synced",
-			Fields: []zap.Field{zap.String("api_client", ac.RID), zap.String("environment", ac.Env), zap.String("folder", id.String())}})
+		m.Notes = append(m.Notes, note{
+			Msg:    "API client scope names a folder that is in no synced folder tree of its environment; that scope entry is not synced",
+			Fields: []zap.Field{zap.String("api_client", ac.RID), zap.String("environment", ac.Env), zap.String("folder", id.String())},
+		})
 	}
 	return out
 }

@@ -47,8 +47,10 @@ func (m *model) buildGroups(in *loaded) {
 			}
 			seen[mem.ID] = true
 			if !m.isMember(mem.ID) {
-				m.Notes = append(m.Notes, note{Msg: "collaborator group member is not among the synced collaborators (removed during the sync?); leaving the membership out",
-					Fields: []zap.Field{zap.String("group", g.ID.String()), zap.String("collaborator", mem.ID.String())}})
+				m.Notes = append(m.Notes, note{
+					Msg:    "collaborator group member is not among the synced collaborators (removed during the sync?); leaving the membership out",
+					Fields: []zap.Field{zap.String("group", g.ID.String()), zap.String("collaborator", mem.ID.String())},
+				})
 				continue
 			}
 			m.GroupMembers[g.ID] = append(m.GroupMembers[g.ID], mem.ID)

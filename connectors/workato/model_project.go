@@ -113,9 +113,11 @@ func (m *model) buildTree(el *envLoaded, ep *envProject) error {
 	if p.FolderID.IsZero() {
 		return nil
 	}
-	root := &envFolder{Env: el.Env, F: workatoapi.Folder{ID: p.FolderID, Name: p.Name, ProjectID: p.ID, IsProject: true},
+	root := &envFolder{
+		Env: el.Env, F: workatoapi.Folder{ID: p.FolderID, Name: p.Name, ProjectID: p.ID, IsProject: true},
 		RID: envResourceID(el.Env, p.FolderID), Name: p.Name, Root: true, ProjectRID: ep.RID,
-		Parent: v2.ResourceId_builder{ResourceType: projectTypeID, Resource: ep.RID}.Build()}
+		Parent: v2.ResourceId_builder{ResourceType: projectTypeID, Resource: ep.RID}.Build(),
+	}
 	m.addFolder(root)
 	m.rootsByEnv[el.Env] = append(m.rootsByEnv[el.Env], root)
 
@@ -138,8 +140,10 @@ func (m *model) buildTree(el *envLoaded, ep *envProject) error {
 	var walk func(parent *envFolder)
 	walk = func(parent *envFolder) {
 		for _, f := range byParent[parent.F.ID] {
-			ef := &envFolder{Env: el.Env, F: f, RID: envResourceID(el.Env, f.ID), Name: f.Name, Root: f.IsProject, ProjectRID: ep.RID,
-				Parent: v2.ResourceId_builder{ResourceType: folderTypeID, Resource: parent.RID}.Build()}
+			ef := &envFolder{
+				Env: el.Env, F: f, RID: envResourceID(el.Env, f.ID), Name: f.Name, Root: f.IsProject, ProjectRID: ep.RID,
+				Parent: v2.ResourceId_builder{ResourceType: folderTypeID, Resource: parent.RID}.Build(),
+			}
 			m.addFolder(ef)
 			placed++
 			walk(ef)
@@ -195,8 +199,10 @@ func (m *model) buildProjectGrants(el *envLoaded, ep *envProject) error {
 		switch {
 		case g.User != nil && g.UserGroup == nil:
 			if !m.isMember(g.User.ID) {
-				m.Notes = append(m.Notes, note{Msg: "project grant to a collaborator who is not among the synced collaborators (removed during the sync?); leaving it out",
-					Fields: []zap.Field{zap.String("environment", el.Env), zap.String("project", ep.P.ID.String()), zap.String("grant", g.ID.String()), zap.String("collaborator", g.User.ID.String())}})
+				m.Notes = append(m.Notes, note{
+					Msg:    "project grant to a collaborator who is not among the synced collaborators (removed during the sync?); leaving it out",
+					Fields: []zap.Field{zap.String("environment", el.Env), zap.String("project", ep.P.ID.String()), zap.String("grant", g.ID.String()), zap.String("collaborator", g.User.ID.String())},
+				})
 				continue
 			}
 			principal = collaboratorID(g.User.ID)
@@ -206,8 +212,10 @@ func (m *model) buildProjectGrants(el *envLoaded, ep *envProject) error {
 					envWhat(el.Env, "project "+ep.P.ID.String()), g.ID, g.UserGroup.ID)
 			}
 			if _, ok := m.group(groupRID(g.UserGroup.ID)); !ok {
-				m.Notes = append(m.Notes, note{Msg: "project grant to a collaborator group that GET /api/user_groups did not list (created or deleted during the sync?); leaving it out",
-					Fields: []zap.Field{zap.String("environment", el.Env), zap.String("project", ep.P.ID.String()), zap.String("grant", g.ID.String()), zap.String("group", g.UserGroup.ID.String())}})
+				m.Notes = append(m.Notes, note{
+					Msg:    "project grant to a collaborator group that GET /api/user_groups did not list (created or deleted during the sync?); leaving it out",
+					Fields: []zap.Field{zap.String("environment", el.Env), zap.String("project", ep.P.ID.String()), zap.String("grant", g.ID.String()), zap.String("group", g.UserGroup.ID.String())},
+				})
 				continue
 			}
 			principal = groupResourceID(groupRID(g.UserGroup.ID))

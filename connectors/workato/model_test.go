@@ -45,9 +45,11 @@ func rbacIn(envs ...string) *loaded {
 	}
 	for i, env := range envs {
 		pid := workatoapi.ID(fmt.Sprint(100 + i))
-		in.Envs = append(in.Envs, &envLoaded{Env: env,
+		in.Envs = append(in.Envs, &envLoaded{
+			Env:      env,
 			Projects: []workatoapi.Project{{ID: pid, Name: "P " + env, FolderID: workatoapi.ID(fmt.Sprint(500 + i*10))}},
-			Folders:  map[workatoapi.ID][]workatoapi.Folder{}, Grants: map[workatoapi.ID][]workatoapi.ProjectGrant{}, Vanished: map[workatoapi.ID]bool{}})
+			Folders:  map[workatoapi.ID][]workatoapi.Folder{}, Grants: map[workatoapi.ID][]workatoapi.ProjectGrant{}, Vanished: map[workatoapi.ID]bool{},
+		})
 	}
 	return in
 }
@@ -80,26 +82,42 @@ func TestModel_ProjectGrants(t *testing.T) {
 		wantNotes int
 		wantCode  codes.Code
 	}{
-		{name: "to a collaborator and to a group, DEV IDs bare", env: "dev",
+		{
+			name: "to a collaborator and to a group, DEV IDs bare", env: "dev",
 			grants: []workatoapi.ProjectGrant{userGrant("pg-1", "1", "pr-admin"), groupGrant("pg-2", "am-eng", "pr-build")},
-			want:   []string{"100:role-pr-admin->collaborator/1", "100:role-pr-build->group/am-eng"}},
-		{name: "another environment's project is <env>:<id>", env: "prod",
+			want:   []string{"100:role-pr-admin->collaborator/1", "100:role-pr-build->group/am-eng"},
+		},
+		{
+			name: "another environment's project is <env>:<id>", env: "prod",
 			grants: []workatoapi.ProjectGrant{userGrant("pg-1", "2", "pr-build")},
-			want:   []string{"prod:100:role-pr-build->collaborator/2"}},
-		{name: "role named only by name is found", env: "dev",
+			want:   []string{"prod:100:role-pr-build->collaborator/2"},
+		},
+		{
+			name: "role named only by name is found", env: "dev",
 			grants: []workatoapi.ProjectGrant{{ID: "pg-1", ProjectRole: workatoapi.GrantProjectRole{Name: "builder"}, User: &workatoapi.GrantUser{ID: "1"}}},
-			want:   []string{"100:role-pr-build->collaborator/1"}},
-		{name: "the same grant twice is kept once", env: "dev",
+			want:   []string{"100:role-pr-build->collaborator/1"},
+		},
+		{
+			name: "the same grant twice is kept once", env: "dev",
 			grants: []workatoapi.ProjectGrant{userGrant("pg-1", "1", "pr-admin"), userGrant("pg-1", "1", "pr-admin")},
-			want:   []string{"100:role-pr-admin->collaborator/1"}},
-		{name: "to a collaborator gone during the sync: left out, said so", env: "dev",
-			grants: []workatoapi.ProjectGrant{userGrant("pg-1", "9", "pr-admin")}, wantNotes: 1},
-		{name: "to a group no list returned: left out, said so", env: "dev",
-			grants: []workatoapi.ProjectGrant{groupGrant("pg-1", "am-new", "pr-admin")}, wantNotes: 1},
-		{name: "unknown project role fails", env: "dev",
-			grants: []workatoapi.ProjectGrant{userGrant("pg-1", "1", "pr-nope")}, wantCode: codes.Internal},
-		{name: "neither user nor group fails", env: "dev",
-			grants: []workatoapi.ProjectGrant{{ID: "pg-1", ProjectRole: workatoapi.GrantProjectRole{ID: "pr-admin"}}}, wantCode: codes.Internal},
+			want:   []string{"100:role-pr-admin->collaborator/1"},
+		},
+		{
+			name: "to a collaborator gone during the sync: left out, said so", env: "dev",
+			grants: []workatoapi.ProjectGrant{userGrant("pg-1", "9", "pr-admin")}, wantNotes: 1,
+		},
+		{
+			name: "to a group no list returned: left out, said so", env: "dev",
+			grants: []workatoapi.ProjectGrant{groupGrant("pg-1", "am-new", "pr-admin")}, wantNotes: 1,
+		},
+		{
+			name: "unknown project role fails", env: "dev",
+			grants: []workatoapi.ProjectGrant{userGrant("pg-1", "1", "pr-nope")}, wantCode: codes.Internal,
+		},
+		{
+			name: "neither user nor group fails", env: "dev",
+			grants: []workatoapi.ProjectGrant{{ID: "pg-1", ProjectRole: workatoapi.GrantProjectRole{ID: "pr-admin"}}}, wantCode: codes.Internal,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,12 +182,18 @@ func TestModel_Groups(t *testing.T) {
 		want      map[workatoapi.ID][]workatoapi.ID
 		wantNotes int
 	}{
-		{name: "members as listed", members: map[workatoapi.ID][]workatoapi.GroupMember{"am-all": {{ID: "1"}, {ID: "2"}}, "am-eng": {{ID: "2"}}},
-			want: map[workatoapi.ID][]workatoapi.ID{"am-all": {"1", "2"}, "am-eng": {"2"}}},
-		{name: "listed twice (pages shifted): once", members: map[workatoapi.ID][]workatoapi.GroupMember{"am-eng": {{ID: "2"}, {ID: "2"}}},
-			want: map[workatoapi.ID][]workatoapi.ID{"am-eng": {"2"}}},
-		{name: "a member no longer a collaborator: left out, said so", members: map[workatoapi.ID][]workatoapi.GroupMember{"am-eng": {{ID: "2"}, {ID: "3"}}},
-			want: map[workatoapi.ID][]workatoapi.ID{"am-eng": {"2"}}, wantNotes: 1},
+		{
+			name: "members as listed", members: map[workatoapi.ID][]workatoapi.GroupMember{"am-all": {{ID: "1"}, {ID: "2"}}, "am-eng": {{ID: "2"}}},
+			want: map[workatoapi.ID][]workatoapi.ID{"am-all": {"1", "2"}, "am-eng": {"2"}},
+		},
+		{
+			name: "listed twice (pages shifted): once", members: map[workatoapi.ID][]workatoapi.GroupMember{"am-eng": {{ID: "2"}, {ID: "2"}}},
+			want: map[workatoapi.ID][]workatoapi.ID{"am-eng": {"2"}},
+		},
+		{
+			name: "a member no longer a collaborator: left out, said so", members: map[workatoapi.ID][]workatoapi.GroupMember{"am-eng": {{ID: "2"}, {ID: "3"}}},
+			want: map[workatoapi.ID][]workatoapi.ID{"am-eng": {"2"}}, wantNotes: 1,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -207,26 +231,38 @@ func TestModel_FolderTree(t *testing.T) {
 		want    []string // child RID < parent key, sorted
 		wantErr bool
 	}{
-		{name: "nested answer: tree from parent_id", env: "dev",
+		{
+			name: "nested answer: tree from parent_id", env: "dev",
 			folders: []workatoapi.Folder{folder("2", "1"), folder("3", "2"), folder("4", "1")},
-			want:    []string{"1<project/10", "2<folder/1", "3<folder/2", "4<folder/1"}},
-		{name: "duplicates and the root itself dropped", env: "dev",
+			want:    []string{"1<project/10", "2<folder/1", "3<folder/2", "4<folder/1"},
+		},
+		{
+			name: "duplicates and the root itself dropped", env: "dev",
 			folders: []workatoapi.Folder{folder("2", "1"), folder("2", "1"), folder("1", "")},
-			want:    []string{"1<project/10", "2<folder/1"}},
-		{name: "another environment: <env>:<id>", env: "test",
+			want:    []string{"1<project/10", "2<folder/1"},
+		},
+		{
+			name: "another environment: <env>:<id>", env: "test",
 			folders: []workatoapi.Folder{folder("2", "1")},
-			want:    []string{"test:1<project/test:10", "test:2<folder/test:1"}},
-		{name: "a folder deleted during the sync is left out", env: "dev",
+			want:    []string{"test:1<project/test:10", "test:2<folder/test:1"},
+		},
+		{
+			name: "a folder deleted during the sync is left out", env: "dev",
 			folders: []workatoapi.Folder{folder("2", "1"), folder("3", "1")}, gone: []workatoapi.ID{"3"},
-			want: []string{"1<project/10", "2<folder/1"}},
-		{name: "a folder whose parent is not in the tree fails", env: "dev",
-			folders: []workatoapi.Folder{folder("2", "1"), folder("5", "9")}, wantErr: true},
+			want: []string{"1<project/10", "2<folder/1"},
+		},
+		{
+			name: "a folder whose parent is not in the tree fails", env: "dev",
+			folders: []workatoapi.Folder{folder("2", "1"), folder("5", "9")}, wantErr: true,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := &loaded{TokenEnvs: []string{tt.env}, Envs: []*envLoaded{{Env: tt.env,
+			in := &loaded{TokenEnvs: []string{tt.env}, Envs: []*envLoaded{{
+				Env:      tt.env,
 				Projects: []workatoapi.Project{{ID: "10", Name: "P", FolderID: "1"}},
-				Folders:  map[workatoapi.ID][]workatoapi.Folder{"10": tt.folders}, GoneFolders: tt.gone, Vanished: map[workatoapi.ID]bool{}}}}
+				Folders:  map[workatoapi.ID][]workatoapi.Folder{"10": tt.folders}, GoneFolders: tt.gone, Vanished: map[workatoapi.ID]bool{},
+			}}}
 			m, err := newModel(in)
 			if tt.wantErr {
 				if status.Code(err) != codes.Internal {
@@ -257,16 +293,26 @@ func TestModel_APIClients(t *testing.T) {
 		wantAccess []string
 		wantRole   string
 	}{
-		{name: "all folders: every root folder of its environment", client: workatoapi.APIClient{ID: "7", EnvironmentName: "Production", AllFolders: true, RoleID: "5"},
-			wantEnv: "prod", wantAccess: []string{"prod:510"}, wantRole: "5"},
-		{name: "environment by its Workato ID", client: workatoapi.APIClient{ID: "7", EnvironmentID: "3219", EnvironmentName: "Something", AllFolders: true},
-			wantEnv: "test", wantAccess: []string{"test:520"}},
-		{name: "folder IDs: folders of its environment", client: workatoapi.APIClient{ID: "7", EnvironmentName: "Development", FolderIDs: []workatoapi.ID{"500", "501"}},
-			wantEnv: "dev", wantAccess: []string{"500", "501"}},
-		{name: "folder ID that is a project ID: its root folder", client: workatoapi.APIClient{ID: "7", EnvironmentName: "dev", FolderIDs: []workatoapi.ID{"100"}},
-			wantEnv: "dev", wantAccess: []string{"500"}},
-		{name: "no environment: the listing token's", client: workatoapi.APIClient{ID: "7", FolderIDs: []workatoapi.ID{"999"}},
-			wantEnv: "dev"},
+		{
+			name: "all folders: every root folder of its environment", client: workatoapi.APIClient{ID: "7", EnvironmentName: "Production", AllFolders: true, RoleID: "5"},
+			wantEnv: "prod", wantAccess: []string{"prod:510"}, wantRole: "5",
+		},
+		{
+			name: "environment by its Workato ID", client: workatoapi.APIClient{ID: "7", EnvironmentID: "3219", EnvironmentName: "Something", AllFolders: true},
+			wantEnv: "test", wantAccess: []string{"test:520"},
+		},
+		{
+			name: "folder IDs: folders of its environment", client: workatoapi.APIClient{ID: "7", EnvironmentName: "Development", FolderIDs: []workatoapi.ID{"500", "501"}},
+			wantEnv: "dev", wantAccess: []string{"500", "501"},
+		},
+		{
+			name: "folder ID that is a project ID: its root folder", client: workatoapi.APIClient{ID: "7", EnvironmentName: "dev", FolderIDs: []workatoapi.ID{"100"}},
+			wantEnv: "dev", wantAccess: []string{"500"},
+		},
+		{
+			name: "no environment: the listing token's", client: workatoapi.APIClient{ID: "7", FolderIDs: []workatoapi.ID{"999"}},
+			wantEnv: "dev",
+		},
 		{name: "custom environment name", client: workatoapi.APIClient{ID: "7", EnvironmentName: "UAT"}, wantEnv: "uat"},
 	}
 	for _, tt := range tests {
@@ -320,16 +366,24 @@ func TestModel_Roles(t *testing.T) {
 	}{
 		{name: "legacy", members: []workatoapi.Member{member("1", legacyRoleOf("dev", "Admin"))}, want: []string{"Admin/dev->1"}},
 		{name: "migrated", migrated: true, members: []workatoapi.Member{member("1", envRoleOf("dev", "Member"))}, want: []string{"env:11/dev->1"}},
-		{name: "mid-migration: role_type decides per environment", migrated: true,
+		{
+			name: "mid-migration: role_type decides per environment", migrated: true,
 			members: []workatoapi.Member{member("1", legacyRoleOf("dev", "Admin"), envRoleOf("prod", "Member"))},
-			want:    []string{"Admin/dev->1", "env:11/prod->1"}},
-		{name: "untyped on a migrated workspace: an environment role by its name", migrated: true,
-			members: []workatoapi.Member{member("1", workatoapi.MemberRole{EnvironmentType: "prod", RoleName: "Member"})}, want: []string{"env:11/prod->1"}},
-		{name: "untyped legacy name on a workspace part-way through migration", migrated: true,
+			want:    []string{"Admin/dev->1", "env:11/prod->1"},
+		},
+		{
+			name: "untyped on a migrated workspace: an environment role by its name", migrated: true,
+			members: []workatoapi.Member{member("1", workatoapi.MemberRole{EnvironmentType: "prod", RoleName: "Member"})}, want: []string{"env:11/prod->1"},
+		},
+		{
+			name: "untyped legacy name on a workspace part-way through migration", migrated: true,
 			members: []workatoapi.Member{member("1", legacyRoleOf("dev", "Analyst"), workatoapi.MemberRole{EnvironmentType: "test", RoleName: "Admin"})},
-			want:    []string{"Admin/test->1", "Analyst/dev->1"}},
-		{name: "a legacy name on a migrated workspace stays legacy", migrated: true,
-			members: []workatoapi.Member{member("1", legacyRoleOf("dev", "Member"))}, want: []string{"name:Member/dev->1"}},
+			want:    []string{"Admin/test->1", "Analyst/dev->1"},
+		},
+		{
+			name: "a legacy name on a migrated workspace stays legacy", migrated: true,
+			members: []workatoapi.Member{member("1", legacyRoleOf("dev", "Member"))}, want: []string{"name:Member/dev->1"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -386,13 +440,19 @@ func TestModel_MissingEnvsLine(t *testing.T) {
 		tokens  []string
 		want    string
 	}{
-		{name: "every environment has a token", members: []workatoapi.Member{member("1", envRoleOf("dev", "Member"), envRoleOf("prod", "Member"))},
-			tokens: []string{"dev", "prod"}},
-		{name: "test and prod without a token", members: []workatoapi.Member{member("1", envRoleOf("prod", "Member")), member("2", envRoleOf("test", "Member"))},
+		{
+			name: "every environment has a token", members: []workatoapi.Member{member("1", envRoleOf("dev", "Member"), envRoleOf("prod", "Member"))},
+			tokens: []string{"dev", "prod"},
+		},
+		{
+			name: "test and prod without a token", members: []workatoapi.Member{member("1", envRoleOf("prod", "Member")), member("2", envRoleOf("test", "Member"))},
 			tokens: []string{"dev"},
-			want:   "projects of test, prod not synced (no API token for that environment): set --workato-test-api-key, --workato-prod-api-key"},
-		{name: "custom environment", members: []workatoapi.Member{member("1", envRoleOf("uat", "Member"))}, tokens: []string{"dev"},
-			want: "projects of uat not synced (no API token for that environment): set --workato-env-api-keys uat=<token>"},
+			want:   "projects of test, prod not synced (no API token for that environment): set --workato-test-api-key, --workato-prod-api-key",
+		},
+		{
+			name: "custom environment", members: []workatoapi.Member{member("1", envRoleOf("uat", "Member"))}, tokens: []string{"dev"},
+			want: "projects of uat not synced (no API token for that environment): set --workato-env-api-keys uat=<token>",
+		},
 		{name: "NoAccess is no role", members: []workatoapi.Member{member("1", envRoleOf("prod", "NoAccess"))}, tokens: []string{"dev"}},
 	}
 	for _, tt := range tests {

@@ -116,7 +116,7 @@ func memberID(m workatoapi.Member) workatoapi.ID           { return m.ID }
 func customRoleID(r workatoapi.Role) workatoapi.ID         { return r.ID }
 func rbacRoleID(r workatoapi.RBACRole) workatoapi.ID       { return r.ID }
 func projectID(p workatoapi.Project) workatoapi.ID         { return p.ID }
-func grantID(g workatoapi.ProjectGrant) workatoapi.ID      { return workatoapi.ID(g.ID) }
+func grantID(g workatoapi.ProjectGrant) workatoapi.ID      { return g.ID }
 func groupID(g workatoapi.Group) workatoapi.ID             { return g.ID }
 func groupMemberID(m workatoapi.GroupMember) workatoapi.ID { return m.ID }
 func apiClientID(c workatoapi.APIClient) workatoapi.ID     { return c.ID }

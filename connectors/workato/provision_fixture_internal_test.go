@@ -218,18 +218,6 @@ func projectRoleIDs(t *testing.T, ws workatofake.Workspace) (string, string) {
 	return ws.ProjectRoles[0].ID, ws.ProjectRoles[1].ID
 }
 
-// systemGroup returns "All collaborators".
-func systemGroup(t *testing.T, ws workatofake.Workspace) workatofake.Group {
-	t.Helper()
-	for _, g := range ws.Groups {
-		if g.System {
-			return g
-		}
-	}
-	t.Fatal("dataset has no system group")
-	return workatofake.Group{}
-}
-
 // groupWith returns a non-system group and a member of it, and a member
 // who is not in it.
 func groupWith(t *testing.T, ws workatofake.Workspace) (workatofake.Group, workatofake.Member, workatofake.Member) {

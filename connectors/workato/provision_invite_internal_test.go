@@ -49,16 +49,20 @@ func TestCollaboratorSyncer_CreateAccount_Groups(t *testing.T) {
 		{
 			name: "RBAC 2.0: environment role by name in any case, one group",
 			ws:   migrated,
-			profile: map[string]any{"name": "Nia", "email": "nia@example.com",
-				"env_roles": map[string]any{"dev": strings.ToLower(envRole.Name)}, "user_group_ids": []any{g.ID}},
+			profile: map[string]any{
+				"name": "Nia", "email": "nia@example.com",
+				"env_roles": map[string]any{"dev": strings.ToLower(envRole.Name)}, "user_group_ids": []any{g.ID},
+			},
 			wantRoles: fmt.Sprint([]workatofake.EnvRole{{Env: "dev", Name: envRole.Name, RoleType: workatofake.RoleTypeEnvironment}}),
 			wantGroup: []string{g.ID},
 		},
 		{
 			name: "legacy: system role, no groups",
 			ws:   workatofake.ThreeEnvs(),
-			profile: map[string]any{"name": "Nia", "email": "nia@example.com",
-				"env_roles": map[string]any{"prod": "Operator"}},
+			profile: map[string]any{
+				"name": "Nia", "email": "nia@example.com",
+				"env_roles": map[string]any{"prod": "Operator"},
+			},
 			wantRoles: fmt.Sprint([]workatofake.EnvRole{{Env: "prod", Name: "Operator", RoleType: workatofake.RoleTypeLegacy}}),
 		},
 	}
@@ -76,7 +80,7 @@ func TestCollaboratorSyncer_CreateAccount_Groups(t *testing.T) {
 			if got := fmt.Sprint(invs[0].EnvRoles); got != tt.wantRoles {
 				t.Errorf("invitation roles: got %s, want %s", got, tt.wantRoles)
 			}
-			if got, want := fmt.Sprint(invs[0].GroupIDs), fmt.Sprint(tt.wantGroup); got != want && !(len(invs[0].GroupIDs) == 0 && len(tt.wantGroup) == 0) {
+			if got, want := fmt.Sprint(invs[0].GroupIDs), fmt.Sprint(tt.wantGroup); got != want && (len(invs[0].GroupIDs) != 0 || len(tt.wantGroup) != 0) {
 				t.Errorf("invitation groups: got %s, want %s", got, want)
 			}
 			if got := res.GetResource().GetStatus().GetStatus(); got != v2.Status_RESOURCE_STATUS_DISABLED {

@@ -204,19 +204,25 @@ func TestProvisioner_GrantProjectRole_Errors(t *testing.T) {
 		noCalls   bool // not even a read
 		refused   int  // writes sent and refused (a 403 cannot be known before)
 	}{
-		{name: "no token for the project's environment", env: "prod", tokens: []string{"dev"}, code: codes.FailedPrecondition,
-			want: []string{"prod", "--workato-prod-api-key"}, noCalls: true},
+		{
+			name: "no token for the project's environment", env: "prod", tokens: []string{"dev"}, code: codes.FailedPrecondition,
+			want: []string{"prod", "--workato-prod-api-key"}, noCalls: true,
+		},
 		{name: "unknown project role", env: "dev", role: "pr-nosuchrole", code: codes.InvalidArgument, want: []string{"pr-nosuchrole", "project roles"}},
-		{name: "principal is a role", env: "dev", code: codes.InvalidArgument, want: []string{"collaborators and collaborator groups"}, noCalls: true,
-			principal: func(t *testing.T) *v2.Resource { return roleEnt(t, "Admin", "dev").GetResource() }},
-		{name: "client role lacks the grant privilege", env: "prod", code: codes.PermissionDenied, want: []string{"403", "Add or update project grants"}, refused: 1,
+		{
+			name: "principal is a role", env: "dev", code: codes.InvalidArgument, want: []string{"collaborators and collaborator groups"}, noCalls: true,
+			principal: func(t *testing.T) *v2.Resource { return roleEnt(t, "Admin", "dev").GetResource() },
+		},
+		{
+			name: "client role lacks the grant privilege", env: "prod", code: codes.PermissionDenied, want: []string{"403", "Add or update project grants"}, refused: 1,
 			mutate: func(ws *workatofake.Workspace) {
 				for i := range ws.Clients {
 					if ws.Clients[i].Env == "prod" {
 						ws.Clients[i].Endpoints = []string{"GET /api/project_roles", "GET /api/projects/:id/project_grants", "GET /api/projects", "GET /api/folders"}
 					}
 				}
-			}},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

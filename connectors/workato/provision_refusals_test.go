@@ -65,15 +65,21 @@ func TestProvision_Refusals(t *testing.T) {
 		want    []string
 		refused int // writes sent and refused (a missing privilege shows only then)
 	}{
-		{name: "project in an environment without a token", noProd: true, ent: prodEnt, exit: 9,
-			want: []string{"no API token for the prod environment", "--workato-prod-api-key"}},
-		{name: "All collaborators", ent: "group:" + system.ID + ":member", exit: 3,
-			want: []string{"system group", "nothing was changed"}},
-		{name: "client role without the project-grant privilege", ent: prodEnt, exit: 7, refused: 1,
+		{
+			name: "project in an environment without a token", noProd: true, ent: prodEnt, exit: 9,
+			want: []string{"no API token for the prod environment", "--workato-prod-api-key"},
+		},
+		{
+			name: "All collaborators", ent: "group:" + system.ID + ":member", exit: 3,
+			want: []string{"system group", "nothing was changed"},
+		},
+		{
+			name: "client role without the project-grant privilege", ent: prodEnt, exit: 7, refused: 1,
 			want: []string{"403", "Add or update project grants"},
 			mutate: func(ws *workatofake.Workspace) {
 				dropEndpoint(ws, workatofake.EnvTokenProd, workatofake.EndpointPutProjectGrants)
-			}},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

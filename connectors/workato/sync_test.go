@@ -54,7 +54,7 @@ func newEnv(t *testing.T, ws workatofake.Workspace, opts workatofake.Options, mi
 		opts.MinuteWindow = testWindow
 	}
 	e := &env{t: t, ws: ws, fake: workatofake.New(ws, opts), dir: t.TempDir(), window: opts.MinuteWindow}
-	var handler http.Handler = e.fake.Handler("us")
+	handler := e.fake.Handler("us")
 	for _, mw := range middleware {
 		handler = mw(e.fake, handler)
 	}

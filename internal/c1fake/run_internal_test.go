@@ -90,8 +90,10 @@ func TestRun_WritePrivate(t *testing.T) {
 
 func TestRun_Reason(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"rpc error: code = InvalidArgument desc = grant failed: rpc error: code = InvalidArgument desc = workato: no such role\ntask failed and is non-retryable",
-			"workato: no such role"},
+		{
+			"rpc error: code = InvalidArgument desc = grant failed: rpc error: code = InvalidArgument desc = workato: no such role\ntask failed and is non-retryable",
+			"workato: no such role",
+		},
 		{"xero: Xero's API cannot change users", "xero: Xero's API cannot change users"},
 		{"rpc error: code = Unavailable desc = try later", "try later"},
 	}

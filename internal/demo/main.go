@@ -18,7 +18,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("usage: c1z-summary [--samples N] FILE.c1z...")
+		return errors.New("usage: c1z-summary [--samples N] FILE.c1z [FILE.c1z ...]")
 	}
 	for _, path := range fs.Args() {
 		s, err := Read(ctx, path)

@@ -58,8 +58,10 @@ func TestServer_ActivityLogShape(t *testing.T) {
 func TestServer_ActivityLogFilters(t *testing.T) {
 	ws := MigratedEnvs()
 	for i := range 120 { // enough dev entries to clamp a page at 100
-		ws.Activity = append(ws.Activity, ActivityEntry{ID: 100_001 + i, Env: EnvDev, EventType: "recipe_started", ResourceType: "Flow",
-			CreatedAt: SignInBase.Add(time.Duration(48*60+i) * time.Minute), UserID: 6010})
+		ws.Activity = append(ws.Activity, ActivityEntry{
+			ID: 100_001 + i, Env: EnvDev, EventType: "recipe_started", ResourceType: "Flow",
+			CreatedAt: SignInBase.Add(time.Duration(48*60+i) * time.Minute), UserID: 6010,
+		})
 	}
 	_, base, _ := manualServer(t, ws, Options{})
 	// want lists the ids of the env's entries that keep selects, ascending.
@@ -87,24 +89,40 @@ func TestServer_ActivityLogFilters(t *testing.T) {
 		{name: "page[after]", token: EnvTokenDev, query: fmt.Sprintf("page[after]=%d&page[size]=5", devIDs[4]), want: devIDs[5:10], wantTotal: len(devIDs)},
 		{name: "size clamped to 100", token: EnvTokenDev, query: "page[size]=1000", want: devIDs[:100], wantTotal: len(devIDs)},
 		{name: "prod only", token: EnvTokenProd, query: "", want: want(EnvProd, any), wantTotal: len(want(EnvProd, any))},
-		{name: "from/to in UTC", token: EnvTokenDev, query: "from=" + url.QueryEscape(from.UTC().Format("2006-01-02T15:04:05.000Z")) + "&to=" + url.QueryEscape(to.UTC().Format("2006-01-02T15:04:05.000Z")),
-			want: want(EnvDev, func(a ActivityEntry) bool { return !a.CreatedAt.Before(from) && !a.CreatedAt.After(to) })},
-		{name: "from/to in PDT", token: EnvTokenDev, query: "from=" + url.QueryEscape(from.In(pdt).Format(timeLayout)) + "&to=" + url.QueryEscape(to.In(pdt).Format(timeLayout)),
-			want: want(EnvDev, func(a ActivityEntry) bool { return !a.CreatedAt.Before(from) && !a.CreatedAt.After(to) })},
-		{name: "from/to without a colon in the offset", token: EnvTokenDev, query: "from=" + url.QueryEscape(from.In(pdt).Format("2006-01-02T15:04:05.000-0700")) + "&to=" + url.QueryEscape(to.In(pdt).Format("2006-01-02T15:04:05-0700")),
+		{
+			name: "from/to in UTC", token: EnvTokenDev, query: "from=" + url.QueryEscape(from.UTC().Format("2006-01-02T15:04:05.000Z")) + "&to=" + url.QueryEscape(to.UTC().Format("2006-01-02T15:04:05.000Z")),
+			want: want(EnvDev, func(a ActivityEntry) bool { return !a.CreatedAt.Before(from) && !a.CreatedAt.After(to) }),
+		},
+		{
+			name: "from/to in PDT", token: EnvTokenDev, query: "from=" + url.QueryEscape(from.In(pdt).Format(timeLayout)) + "&to=" + url.QueryEscape(to.In(pdt).Format(timeLayout)),
+			want: want(EnvDev, func(a ActivityEntry) bool { return !a.CreatedAt.Before(from) && !a.CreatedAt.After(to) }),
+		},
+		{
+			name: "from/to without a colon in the offset", token: EnvTokenDev, query: "from=" + url.QueryEscape(from.In(pdt).Format("2006-01-02T15:04:05.000-0700")) + "&to=" + url.QueryEscape(to.In(pdt).Format("2006-01-02T15:04:05-0700")),
 			want: want(EnvDev, func(a ActivityEntry) bool {
 				return !a.CreatedAt.Before(from) && !a.CreatedAt.After(to.Truncate(time.Second))
-			})},
-		{name: "users_ids[]", token: EnvTokenDev, query: "users_ids[]=6002&users_ids[]=6003",
-			want: want(EnvDev, func(a ActivityEntry) bool { return a.UserID == 6002 || a.UserID == 6003 })},
-		{name: "include event types", token: EnvTokenDev, query: "include_event_types[]=user_login",
-			want: want(EnvDev, func(a ActivityEntry) bool { return a.EventType == EventUserLogin })},
-		{name: "exclude event types", token: EnvTokenDev, query: "exclude_event_types[]=user_login",
-			want: want(EnvDev, func(a ActivityEntry) bool { return a.EventType != EventUserLogin })},
-		{name: "include resource types, any case", token: EnvTokenProd, query: "include_resource_types[]=apiclient",
-			want: want(EnvProd, func(a ActivityEntry) bool { return a.ResourceType == ResourceAPIClient })},
-		{name: "exclude resource types", token: EnvTokenProd, query: "exclude_resource_types[]=User",
-			want: want(EnvProd, func(a ActivityEntry) bool { return a.ResourceType != ResourceUser })},
+			}),
+		},
+		{
+			name: "users_ids[]", token: EnvTokenDev, query: "users_ids[]=6002&users_ids[]=6003",
+			want: want(EnvDev, func(a ActivityEntry) bool { return a.UserID == 6002 || a.UserID == 6003 }),
+		},
+		{
+			name: "include event types", token: EnvTokenDev, query: "include_event_types[]=user_login",
+			want: want(EnvDev, func(a ActivityEntry) bool { return a.EventType == EventUserLogin }),
+		},
+		{
+			name: "exclude event types", token: EnvTokenDev, query: "exclude_event_types[]=user_login",
+			want: want(EnvDev, func(a ActivityEntry) bool { return a.EventType != EventUserLogin }),
+		},
+		{
+			name: "include resource types, any case", token: EnvTokenProd, query: "include_resource_types[]=apiclient",
+			want: want(EnvProd, func(a ActivityEntry) bool { return a.ResourceType == ResourceAPIClient }),
+		},
+		{
+			name: "exclude resource types", token: EnvTokenProd, query: "exclude_resource_types[]=User",
+			want: want(EnvProd, func(a ActivityEntry) bool { return a.ResourceType != ResourceUser }),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -112,8 +112,10 @@ func MigratedEnvs() Workspace {
 	return GenerateRBAC(RBACSizes{Members: 150, Groups: 40, ProjectsPerEnv: 300, SubfoldersPerProject: 3})
 }
 
-var firstNames = []string{"Alex", "Blair", "Casey", "Devon", "Emery", "Finley", "Gray", "Harper", "Indy", "Jules", "Kit", "Logan", "Morgan", "Noel", "Oakley"}
-var lastNames = []string{"Abbott", "Baker", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jensen"}
+var (
+	firstNames = []string{"Alex", "Blair", "Casey", "Devon", "Emery", "Finley", "Gray", "Harper", "Indy", "Jules", "Kit", "Logan", "Morgan", "Noel", "Oakley"}
+	lastNames  = []string{"Abbott", "Baker", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jensen"}
+)
 
 // GenerateRBAC builds an RBAC 2.0 workspace of the given sizes,
 // deterministically (see MigratedEnvs for its shape).
@@ -141,8 +143,8 @@ func GenerateRBAC(z RBACSizes) Workspace {
 			name = fmt.Sprintf("%s %d", name, i)
 		}
 		m := member(id, name, fmt.Sprintf("user%03d@umbrella.example", i), "", GrantTeam, i%6 != 5)
-		switch {
-		case i == 0:
+		switch i {
+		case 0:
 			m.GrantType = GrantFederationManager
 			for _, e := range envs {
 				m.Roles = append(m.Roles, envRole(e, "Environment admin"))
@@ -387,15 +389,19 @@ func rbacActivity(ws *Workspace) []ActivityEntry {
 		e.CreatedAt = SignInBase.Add(-90 * time.Minute)
 		out = append(out, e)
 		g := ws.Groups[1]
-		out = append(out, ActivityEntry{Env: EnvDev, EventType: EventGroupMemberAdded, ResourceType: ResourceUserGroup, UserID: owner.ID,
-			ResourceID: g.ID, ResourceName: g.Name, Activity: "ui: added members", CreatedAt: SignInBase.Add(-80 * time.Minute)})
+		out = append(out, ActivityEntry{
+			Env: EnvDev, EventType: EventGroupMemberAdded, ResourceType: ResourceUserGroup, UserID: owner.ID,
+			ResourceID: g.ID, ResourceName: g.Name, Activity: "ui: added members", CreatedAt: SignInBase.Add(-80 * time.Minute),
+		})
 	}
 	for i := range ws.Clients {
 		c := &ws.Clients[i]
 		if c.Env == EnvProd && c.AllFolders && len(ws.Members) > 0 {
 			c.TokenUpdatedAt = SignInBase.Add(-30 * time.Minute)
-			out = append(out, ActivityEntry{Env: EnvProd, EventType: EventTokenRegenerated, ResourceType: ResourceAPIClient,
-				UserID: ws.Members[0].ID, ResourceID: fmt.Sprint(c.ID), ResourceName: c.Name, Activity: "token regenerated", CreatedAt: c.TokenUpdatedAt})
+			out = append(out, ActivityEntry{
+				Env: EnvProd, EventType: EventTokenRegenerated, ResourceType: ResourceAPIClient,
+				UserID: ws.Members[0].ID, ResourceID: fmt.Sprint(c.ID), ResourceName: c.Name, Activity: "token regenerated", CreatedAt: c.TokenUpdatedAt,
+			})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b ActivityEntry) int { return a.CreatedAt.Compare(b.CreatedAt) })
@@ -474,8 +480,10 @@ func MidMigration() Workspace {
 	}
 	for i, env := range []string{EnvDev, EnvTest, EnvProd} {
 		tok := []string{EnvTokenDev, EnvTokenTest, EnvTokenProd}[i]
-		ws.Clients = append(ws.Clients, APIClient{ID: 41001 + i, Token: tok, DataCenter: "us", Env: env, Name: "Baton sync (" + env + ")", AllFolders: true,
-			CreatedAt: at(created, 40, i), UpdatedAt: at(created, 41, i), TokenUpdatedAt: at(created, 40, 500+i)})
+		ws.Clients = append(ws.Clients, APIClient{
+			ID: 41001 + i, Token: tok, DataCenter: "us", Env: env, Name: "Baton sync (" + env + ")", AllFolders: true,
+			CreatedAt: at(created, 40, i), UpdatedAt: at(created, 41, i), TokenUpdatedAt: at(created, 40, 500+i),
+		})
 	}
 	return ws
 }

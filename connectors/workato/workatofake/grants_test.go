@@ -12,8 +12,6 @@ import (
 	"testing"
 )
 
-type grantsEnvelope = pagedJSON[projectGrantJSON]
-
 // projectOf returns the id of project i (0-based) of env in a
 // GenerateRBAC workspace.
 func projectOf(ws Workspace, env string, i int) int {
@@ -136,16 +134,22 @@ func TestServer_PutProjectGrants(t *testing.T) {
 		wantCode  int
 		wantRoles map[string]string // assignee ("6003" or a group id) → role name after
 	}{
-		{name: "new user grant", body: in{"project_grants": []in{{"assignment_type": AssignUser, "assignment_id": "6003", "project_role_id": ProjectRoleID(RoleBuilder)}}},
-			wantCode: 200, wantRoles: map[string]string{"6003": RoleBuilder}},
-		{name: "numeric assignment id", body: in{"project_grants": []in{{"assignment_type": AssignUser, "assignment_id": 6003, "project_role_id": ProjectRoleID(RoleBuilder)}}},
-			wantCode: 200, wantRoles: map[string]string{"6003": RoleBuilder}},
+		{
+			name: "new user grant", body: in{"project_grants": []in{{"assignment_type": AssignUser, "assignment_id": "6003", "project_role_id": ProjectRoleID(RoleBuilder)}}},
+			wantCode: 200, wantRoles: map[string]string{"6003": RoleBuilder},
+		},
+		{
+			name: "numeric assignment id", body: in{"project_grants": []in{{"assignment_type": AssignUser, "assignment_id": 6003, "project_role_id": ProjectRoleID(RoleBuilder)}}},
+			wantCode: 200, wantRoles: map[string]string{"6003": RoleBuilder},
+		},
 		{name: "re-PUT changes the role", body: in{"project_grants": []in{
 			{"assignment_type": AssignUser, "assignment_id": "6003", "project_role_id": ProjectRoleID(RoleBuilder)},
 			{"assignment_type": AssignUser, "assignment_id": "6003", "project_role_id": ProjectRoleID(RoleProjectAdmin)},
 		}}, wantCode: 200, wantRoles: map[string]string{"6003": RoleProjectAdmin}},
-		{name: "group grant", body: in{"project_grants": []in{{"assignment_type": AssignUserGroup, "assignment_id": GroupID("Squad 06"), "project_role_id": ProjectRoleID(RoleDeployers)}}},
-			wantCode: 200, wantRoles: map[string]string{GroupID("Squad 06"): RoleDeployers}},
+		{
+			name: "group grant", body: in{"project_grants": []in{{"assignment_type": AssignUserGroup, "assignment_id": GroupID("Squad 06"), "project_role_id": ProjectRoleID(RoleDeployers)}}},
+			wantCode: 200, wantRoles: map[string]string{GroupID("Squad 06"): RoleDeployers},
+		},
 		{name: "query form", query: "?" + url.Values{
 			"project_grants[][assignment_type]": {AssignUser}, "project_grants[][assignment_id]": {"6003"}, "project_grants[][project_role_id]": {ProjectRoleID(RoleBuilder)},
 		}.Encode(), wantCode: 200, wantRoles: map[string]string{"6003": RoleBuilder}},

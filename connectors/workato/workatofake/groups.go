@@ -269,8 +269,10 @@ func (s *Server) handleRemoveGroupMembers(w http.ResponseWriter, r *http.Request
 		in := &s.invitations[i]
 		if j := slices.Index(in.GroupIDs, gid); j >= 0 {
 			in.GroupIDs = slices.Delete(in.GroupIDs, j, j+1)
-			s.logLocked(ActivityEntry{Env: env, EventType: EventGroupMemberRemoved, ResourceType: ResourceUserGroup,
-				ResourceID: gid, ResourceName: s.ws.Groups[gi].Name, Activity: "invitation " + strconv.Itoa(id) + " removed"})
+			s.logLocked(ActivityEntry{
+				Env: env, EventType: EventGroupMemberRemoved, ResourceType: ResourceUserGroup,
+				ResourceID: gid, ResourceName: s.ws.Groups[gi].Name, Activity: "invitation " + strconv.Itoa(id) + " removed",
+			})
 		}
 	}
 	fakeapi.WriteJSON(w, http.StatusOK, map[string]bool{"success": true})
@@ -286,8 +288,10 @@ func (s *Server) addToGroupLocked(gi, id int, env string, actor int, how string)
 	g.MemberIDs = append(g.MemberIDs, id)
 	g.UpdatedAt = s.clock.Now().Truncate(time.Millisecond)
 	m := s.ws.Members[s.memberPosLocked(id)]
-	s.logLocked(ActivityEntry{Env: env, EventType: EventGroupMemberAdded, ResourceType: ResourceUserGroup, UserID: actor,
-		ResourceID: g.ID, ResourceName: g.Name, Activity: fmt.Sprintf("%s: added %s (%d)", how, m.Email, m.ID)})
+	s.logLocked(ActivityEntry{
+		Env: env, EventType: EventGroupMemberAdded, ResourceType: ResourceUserGroup, UserID: actor,
+		ResourceID: g.ID, ResourceName: g.Name, Activity: fmt.Sprintf("%s: added %s (%d)", how, m.Email, m.ID),
+	})
 }
 
 // removeFromGroupLocked is addToGroupLocked's inverse.
@@ -300,8 +304,10 @@ func (s *Server) removeFromGroupLocked(gi, id int, env string, actor int, how st
 	g.MemberIDs = slices.Delete(g.MemberIDs, j, j+1)
 	g.UpdatedAt = s.clock.Now().Truncate(time.Millisecond)
 	m := s.ws.Members[s.memberPosLocked(id)]
-	s.logLocked(ActivityEntry{Env: env, EventType: EventGroupMemberRemoved, ResourceType: ResourceUserGroup, UserID: actor,
-		ResourceID: g.ID, ResourceName: g.Name, Activity: fmt.Sprintf("%s: removed %s (%d)", how, m.Email, m.ID)})
+	s.logLocked(ActivityEntry{
+		Env: env, EventType: EventGroupMemberRemoved, ResourceType: ResourceUserGroup, UserID: actor,
+		ResourceID: g.ID, ResourceName: g.Name, Activity: fmt.Sprintf("%s: removed %s (%d)", how, m.Email, m.ID),
+	})
 }
 
 func (s *Server) handleGroupProjectGrants(w http.ResponseWriter, r *http.Request) {

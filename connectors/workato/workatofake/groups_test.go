@@ -10,8 +10,10 @@ import (
 	"testing"
 )
 
-type groupsEnvelope = pagedJSON[groupJSON]
-type groupMembersEnvelope = pagedJSON[groupMemberJSON]
+type (
+	groupsEnvelope       = pagedJSON[groupJSON]
+	groupMembersEnvelope = pagedJSON[groupMemberJSON]
+)
 
 // smallRBAC is a small RBAC 2.0 workspace: 12 members, 8 groups (All
 // collaborators, Engineering, Everyone but contractors, Platform team

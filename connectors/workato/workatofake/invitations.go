@@ -90,8 +90,10 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 		s.invitations = append(s.invitations, in)
 	}
 	s.invitedAt[key] = now
-	s.logLocked(ActivityEntry{Env: EnvDev, EventType: EventMemberInvited, ResourceType: ResourceInvitation,
-		ResourceID: strconv.Itoa(in.ID), ResourceName: in.Email, Activity: "api: invited " + in.Email})
+	s.logLocked(ActivityEntry{
+		Env: EnvDev, EventType: EventMemberInvited, ResourceType: ResourceInvitation,
+		ResourceID: strconv.Itoa(in.ID), ResourceName: in.Email, Activity: "api: invited " + in.Email,
+	})
 	out := invitationJSON{ID: in.ID, Email: in.Email, Name: in.Name, Status: "pending", CreatedAt: wtime(in.CreatedAt)}
 	for _, e := range in.EnvRoles {
 		out.EnvRoles = append(out.EnvRoles, envRoleJSON{EnvironmentType: e.Env, Name: e.Name, RoleType: e.RoleType})

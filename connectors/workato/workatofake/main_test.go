@@ -50,8 +50,10 @@ func TestRun_ReadyFile(t *testing.T) {
 		{name: "demo", args: nil, wantKey: DemoToken, wantDC: "us", wantTotal: `"total":12`},
 		{name: "generate", args: []string{"--dataset", "generate", "--members", "5", "--custom-roles", "3", "--folders", "20", "--projects", "4"}, wantKey: BenchToken, wantDC: "us", wantTotal: `"total":5`},
 		{name: "migrated", args: []string{"--dataset", "migrated", "--data-center", "eu"}, wantKey: TestToken, wantDC: "eu", wantTotal: `"total":5`},
-		{name: "migrated-envs", args: []string{"--dataset", "migrated-envs", "--nested-folders", "subtree"}, wantKey: EnvTokenDev, wantDC: "us", wantTotal: `"total":150`,
-			wantExtra: `BATON_WORKATO_TEST_API_KEY="test-token"` + "\n" + `BATON_WORKATO_PROD_API_KEY="prod-token"` + "\n"},
+		{
+			name: "migrated-envs", args: []string{"--dataset", "migrated-envs", "--nested-folders", "subtree"}, wantKey: EnvTokenDev, wantDC: "us", wantTotal: `"total":150`,
+			wantExtra: `BATON_WORKATO_TEST_API_KEY="test-token"` + "\n" + `BATON_WORKATO_PROD_API_KEY="prod-token"` + "\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,8 +32,10 @@ func TestClient_ListActivityLogs_Query(t *testing.T) {
 			"include_resource_types[]": {"User", "ManagedUserGrant"}, "exclude_resource_types[]": {"Flow"},
 			"include_event_types[]": {"user_login"}, "exclude_event_types[]": {"token_leaked", "token_regenerated"},
 		}},
-		{name: "a time in another zone is sent as the same instant", q: ActivityQuery{From: summer.In(time.FixedZone("X", 9*3600))},
-			want: url.Values{"page[size]": {"100"}, "from": {"2026-09-02T08:14:03.120-07:00"}}},
+		{
+			name: "a time in another zone is sent as the same instant", q: ActivityQuery{From: summer.In(time.FixedZone("X", 9*3600))},
+			want: url.Values{"page[size]": {"100"}, "from": {"2026-09-02T08:14:03.120-07:00"}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,13 +98,21 @@ func TestActivityEntry_UnmarshalJSON(t *testing.T) {
 			Resource: &ActivityResource{ID: "123", Name: "Jane", Type: "User"},
 			Activity: "login", IP: "198.51.100.7", UserAgent: "Mozilla/5.0",
 		}},
-		{name: "documented prose keys: type, timestamp, resource.type", in: `{"id":"7","type":"user_login","timestamp":"2026-09-02T08:14:03.120-07:00","workspace":{"environment":"prod"},"resource":{"id":5,"name":"CI","type":"ApiClient","email":"ci@x","email_confirmed_at":null},"details":{"activity":"switch_workspace"}}`,
-			want: ActivityEntry{ID: "7", EventType: "user_login", ResourceType: "ApiClient", CreatedAt: Time{at}, Environment: "prod",
-				Resource: &ActivityResource{ID: "5", Name: "CI", Type: "ApiClient", Email: "ci@x"}, Activity: "switch_workspace"}},
-		{name: "event_type wins over type, created_at over timestamp", in: `{"id":1,"event_type":"a","type":"b","created_at":"2026-09-02T08:14:03.120-07:00","timestamp":"2020-01-01T00:00:00Z","resource_type":"Folder","resource":{"type":"Project"}}`,
-			want: ActivityEntry{ID: "1", EventType: "a", ResourceType: "Folder", CreatedAt: Time{at}, Resource: &ActivityResource{Type: "Project"}}},
-		{name: "unknown keys and nulls", in: `{"id":2,"event_type":"x","user":null,"details":null,"workspace":null,"extra":{"deep":[1,2]}}`,
-			want: ActivityEntry{ID: "2", EventType: "x"}},
+		{
+			name: "documented prose keys: type, timestamp, resource.type", in: `{"id":"7","type":"user_login","timestamp":"2026-09-02T08:14:03.120-07:00","workspace":{"environment":"prod"},"resource":{"id":5,"name":"CI","type":"ApiClient","email":"ci@x","email_confirmed_at":null},"details":{"activity":"switch_workspace"}}`,
+			want: ActivityEntry{
+				ID: "7", EventType: "user_login", ResourceType: "ApiClient", CreatedAt: Time{at}, Environment: "prod",
+				Resource: &ActivityResource{ID: "5", Name: "CI", Type: "ApiClient", Email: "ci@x"}, Activity: "switch_workspace",
+			},
+		},
+		{
+			name: "event_type wins over type, created_at over timestamp", in: `{"id":1,"event_type":"a","type":"b","created_at":"2026-09-02T08:14:03.120-07:00","timestamp":"2020-01-01T00:00:00Z","resource_type":"Folder","resource":{"type":"Project"}}`,
+			want: ActivityEntry{ID: "1", EventType: "a", ResourceType: "Folder", CreatedAt: Time{at}, Resource: &ActivityResource{Type: "Project"}},
+		},
+		{
+			name: "unknown keys and nulls", in: `{"id":2,"event_type":"x","user":null,"details":null,"workspace":null,"extra":{"deep":[1,2]}}`,
+			want: ActivityEntry{ID: "2", EventType: "x"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -60,9 +61,11 @@ func (a *APIClient) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*a = APIClient{ID: w.ID, Name: w.Name, RoleID: w.RoleID, AllFolders: w.AllFolders, FolderIDs: w.FolderIDs,
+	*a = APIClient{
+		ID: w.ID, Name: w.Name, RoleID: w.RoleID, AllFolders: w.AllFolders, FolderIDs: w.FolderIDs,
 		EnvironmentName: w.EnvironmentName, EnvironmentID: w.EnvironmentID, IPAllowList: w.IPAllowList,
-		CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+		CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
+	}
 	if isObject(w.Token) {
 		var tok struct {
 			UpdatedAt Time `json:"updated_at"`
@@ -78,7 +81,8 @@ func (a *APIClient) UnmarshalJSON(b []byte) error {
 // prefixField puts parent before the field a decoding error names, for a
 // value decoded on its own.
 func prefixField(parent string, err error) error {
-	if te, ok := err.(*json.UnmarshalTypeError); ok {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
 		if te.Field == "" {
 			te.Field = parent
 		} else {

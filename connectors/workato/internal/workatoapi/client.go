@@ -52,8 +52,10 @@ const (
 )
 
 // Groups lists every rate-limit group.
-var Groups = []string{GroupCollaborators, GroupRoles, GroupEnvironmentRoles, GroupProjectRoles, GroupProjectGrants, GroupFolders, GroupWorkspace,
-	GroupUserGroups, GroupAPIClients, GroupActivityLogs}
+var Groups = []string{
+	GroupCollaborators, GroupRoles, GroupEnvironmentRoles, GroupProjectRoles, GroupProjectGrants, GroupFolders, GroupWorkspace,
+	GroupUserGroups, GroupAPIClients, GroupActivityLogs,
+}
 
 // privilegeNames are the client-role privileges as Workato's API client
 // screen names them, for 403 messages. The collaborator, role, folder and

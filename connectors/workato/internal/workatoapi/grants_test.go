@@ -29,8 +29,10 @@ func TestClient_ListProjectGrants(t *testing.T) {
 		wantErr       string
 		wantMalformed bool
 	}{
-		{name: "documented envelope", body: `{"data":[` + grantSample + `,` + groupGrant + `],"total":2,"page":{"number":1,"size":100}}`,
-			wantIDs: []ID{"pg-AQAEnmKC-Dtt9aD", "991"}, wantTotal: 2},
+		{
+			name: "documented envelope", body: `{"data":[` + grantSample + `,` + groupGrant + `],"total":2,"page":{"number":1,"size":100}}`,
+			wantIDs: []ID{"pg-AQAEnmKC-Dtt9aD", "991"}, wantTotal: 2,
+		},
 		{name: "no total", body: `{"data":[` + grantSample + `]}`, wantIDs: []ID{"pg-AQAEnmKC-Dtt9aD"}, wantTotal: NoTotal},
 		{name: "bare array", body: `[` + groupGrant + `]`, wantIDs: []ID{"991"}, wantTotal: NoTotal},
 		{name: "no data list", body: `{"grants":[]}`, wantErr: `no "data" list`, wantMalformed: true},

@@ -22,8 +22,10 @@ func TestClient_ListGroups(t *testing.T) {
 		wantErr       string
 		wantMalformed bool
 	}{
-		{name: "documented envelope", body: `{"data":[` + groupSample + `,{"id":"pf-APHDLgAD-cTXBtz","name":"Finance","description":"ledger","members_count":2,"system":false}],"total":2,"page":{"number":1,"size":100}}`,
-			wantIDs: []ID{"am-WxEKCibh-dTXBtz", "pf-APHDLgAD-cTXBtz"}, wantTotal: 2},
+		{
+			name: "documented envelope", body: `{"data":[` + groupSample + `,{"id":"pf-APHDLgAD-cTXBtz","name":"Finance","description":"ledger","members_count":2,"system":false}],"total":2,"page":{"number":1,"size":100}}`,
+			wantIDs: []ID{"am-WxEKCibh-dTXBtz", "pf-APHDLgAD-cTXBtz"}, wantTotal: 2,
+		},
 		{name: "no total", body: `{"data":[` + groupSample + `]}`, wantIDs: []ID{"am-WxEKCibh-dTXBtz"}, wantTotal: NoTotal},
 		{name: "bare array", body: `[` + groupSample + `]`, wantIDs: []ID{"am-WxEKCibh-dTXBtz"}, wantTotal: NoTotal},
 		{name: "empty page", body: `{"data":[],"total":0}`, wantIDs: nil, wantTotal: 0},
@@ -78,8 +80,10 @@ func TestClient_ListGroupMembers(t *testing.T) {
 		wantErr       string
 		wantMalformed bool
 	}{
-		{name: "documented envelope", body: `{"data":[{"id":1,"name":"Taylor","email":"t@x.com"},{"id":"2","name":"Sam","email":"s@x.com"}],"total":2,"page":{"number":2,"size":100}}`,
-			wantIDs: []ID{"1", "2"}, wantTotal: 2},
+		{
+			name: "documented envelope", body: `{"data":[{"id":1,"name":"Taylor","email":"t@x.com"},{"id":"2","name":"Sam","email":"s@x.com"}],"total":2,"page":{"number":2,"size":100}}`,
+			wantIDs: []ID{"1", "2"}, wantTotal: 2,
+		},
 		{name: "no total", body: `{"data":[{"id":1}]}`, wantIDs: []ID{"1"}, wantTotal: NoTotal},
 		{name: "bare array", body: `[{"id":1},{"id":7}]`, wantIDs: []ID{"1", "7"}, wantTotal: NoTotal},
 		{name: "unknown fields ignored", body: `{"data":[{"id":1,"grant_type":"team","roles":[{"x":1}]}],"total":1}`, wantIDs: []ID{"1"}, wantTotal: 1},
