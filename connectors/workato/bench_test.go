@@ -97,6 +97,7 @@ type boundOptions struct {
 	TokenEnvs    []string // nil: DEV only
 	Nested       bool     // the fake serves whole subtrees (with_nested_folders honoured)
 	NoAPIClients bool     // the API-client list is refused
+	OwnEnvLists  bool     // each token lists only its environment's API clients
 	NoCustom     bool     // --disable-custom-roles-sync
 }
 
@@ -200,6 +201,21 @@ func lowerBound(ws workatofake.Workspace, o boundOptions) (int, map[string]int) 
 	g[workatofake.RouteAPIClients] = total(len(ws.Clients))
 	if !o.NoAPIClients {
 		g[workatofake.RouteClientRoles] = total(len(ws.ClientRoles))
+	}
+	if o.OwnEnvLists && !o.NoAPIClients {
+		// The main list shows only DEV's clients, so every other
+		// environment's list is read too (uncoveredEnvs).
+		g[workatofake.RouteAPIClients] = 0
+		for _, env := range envs {
+			n := 0
+			for _, c := range ws.Clients {
+				if c.Env == env || (c.Env == "" && env == "dev") {
+					n++
+				}
+			}
+			g[workatofake.RouteAPIClients] += total(n)
+		}
+		g[workatofake.RouteClientRoles] = len(envs) * total(len(ws.ClientRoles))
 	}
 	sum := 0
 	for _, n := range g {

@@ -262,11 +262,20 @@ func (w *workspace) load(ctx context.Context, first *memberList) (*loaded, error
 		g.Go(func() error { return w.loadProjectGrants(gctx, e, el, projects, migrated) })
 	}
 
-	// API clients and client roles, once: each item names its
-	// environment, so one list spans the workspace (UNCERTAIN whether a
-	// client of one environment sees the others'; the main client's list
-	// is read).
-	g.Go(func() error { return w.loadAPIClients(gctx, w.envs[0], in.Envs[0]) })
+	// API clients and client roles: the main client's list, then the list
+	// of each other environment it shows no client of (see
+	// uncoveredEnvs).
+	g.Go(func() error {
+		if err := w.loadAPIClients(gctx, w.envs[0], in.Envs[0]); err != nil {
+			return err
+		}
+		for _, i := range uncoveredEnvs(w.envs, in.Envs[0]) {
+			if err := w.loadAPIClients(gctx, w.envs[i], in.Envs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 
 	// Last sign-ins from the activity log.
 	g.Go(func() error {
@@ -460,6 +469,36 @@ func (w *workspace) loadProjectGrants(ctx context.Context, e envClient, el *envL
 		})
 	}
 	return eg.Wait()
+}
+
+// uncoveredEnvs returns the indexes in envs of the environments whose API
+// clients the main client's list (el) did not show. Each item names its
+// environment, which suggests one list spans the workspace, but whether a
+// client sees other environments' clients is UNCERTAIN (reference §2.9).
+// An environment we hold a token for has at least one API client (that
+// token's), so if the main list shows none of it, the list does not cover
+// it and that environment's own list is read too (the model deduplicates
+// by ID). A main list that was refused is not retried per environment:
+// the README has every environment's client use the same client role.
+func uncoveredEnvs(envs []envClient, el *envLoaded) []int {
+	if !el.APIClientsListed {
+		return nil
+	}
+	known := map[string]bool{}
+	for _, e := range envs {
+		known[e.Env] = true
+	}
+	seen := map[string]bool{}
+	for _, c := range el.APIClients {
+		seen[apiClientEnv(c, envs[0].Env, nil, known)] = true
+	}
+	var out []int
+	for i := 1; i < len(envs); i++ {
+		if !seen[envs[i].Env] {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // loadAPIClients reads the API clients and client roles with the client

@@ -96,6 +96,19 @@ func TestSync_APIClientsForbidden(t *testing.T) {
 	}
 }
 
+// TestSync_APIClientsOwnEnvironment: where each environment's token lists
+// only its own environment's API clients (UNCERTAIN which Workato does),
+// the lists of the environments the main list does not cover are read
+// too, and every API client is synced, once.
+func TestSync_APIClientsOwnEnvironment(t *testing.T) {
+	ws := workatofake.MidMigration()
+	e := newEnv(t, ws, workatofake.Options{APIClientsOwnEnv: true})
+	out := e.c1z("sync")
+	e.run(0, e.args(out, envTokenArgs...)...)
+	e.assertSynced(out, expectOptions{TokenEnvs: allEnvs, LastLogins: true})
+	assertBound(t, e.fake, e.fake.Workspace(), boundOptions{TokenEnvs: allEnvs, OwnEnvLists: true})
+}
+
 // TestSync_GroupMemberRemovedMidSync: a member is removed from a group
 // after the group list answered (its members_count still counting them)
 // and before the group's members are read: the sync shows the group as it

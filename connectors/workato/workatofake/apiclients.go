@@ -78,6 +78,10 @@ func (s *Server) handleAPIClients(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	clients := cloneEach(s.ws.Clients, func(c APIClient) APIClient { c.FolderIDs = slices.Clone(c.FolderIDs); return c })
 	s.mu.Unlock()
+	if s.opts.APIClientsOwnEnv {
+		env := clientOf(r).Env
+		clients = slices.DeleteFunc(clients, func(c APIClient) bool { return envOf(c.Env) != env })
+	}
 	var out resultJSON[apiClientJSON]
 	out.Result.Count = len(clients)
 	out.Result.Items = []apiClientJSON{}

@@ -40,6 +40,10 @@ type Options struct {
 	// APIClientsForbidden makes those two answer 403, as to a client whose
 	// role lacks the API-client privileges.
 	APIClientsForbidden bool
+	// APIClientsOwnEnv makes /api/developer_api_clients list only the
+	// calling client's environment's API clients (whether a client sees
+	// other environments' is UNCERTAIN; by default every client sees all).
+	APIClientsOwnEnv bool
 
 	// Shapes the reference leaves UNCERTAIN, each servable (default
 	// first):
