@@ -209,11 +209,8 @@ func (s *Server) handleAddGroupMembers(w http.ResponseWriter, r *http.Request) {
 		bad.write(w)
 		return
 	}
-	for _, id := range ids {
-		if s.memberPosLocked(id) < 0 {
-			writeMessage(w, http.StatusNotFound, fmt.Sprintf("Collaborator %d not found", id))
-			return
-		}
+	if s.missingMemberLocked(w, ids) {
+		return
 	}
 	env := clientOf(r).Env
 	for _, id := range ids {
@@ -247,11 +244,8 @@ func (s *Server) handleRemoveGroupMembers(w http.ResponseWriter, r *http.Request
 		bad.write(w)
 		return
 	}
-	for _, id := range ids {
-		if s.memberPosLocked(id) < 0 {
-			writeMessage(w, http.StatusNotFound, fmt.Sprintf("Collaborator %d not found", id))
-			return
-		}
+	if s.missingMemberLocked(w, ids) {
+		return
 	}
 	for _, id := range invites {
 		if !slices.ContainsFunc(s.invitations, func(in Invitation) bool { return in.ID == id }) {
@@ -321,4 +315,16 @@ func (s *Server) handleGroupProjectGrants(w http.ResponseWriter, r *http.Request
 	}
 	id := s.ws.Groups[i].ID
 	s.serveGrantsLocked(w, r, func(g ProjectGrant) bool { return g.GroupID == id && s.projectEnv(g.ProjectID) == env })
+}
+
+// missingMemberLocked answers 404 naming the first of ids that is no
+// collaborator, and reports whether it did.
+func (s *Server) missingMemberLocked(w http.ResponseWriter, ids []int) bool {
+	for _, id := range ids {
+		if s.memberPosLocked(id) < 0 {
+			writeMessage(w, http.StatusNotFound, fmt.Sprintf("Collaborator %d not found", id))
+			return true
+		}
+	}
+	return false
 }
