@@ -168,6 +168,25 @@ func groupMemberEntitlementID(groupRID string) string {
 	return groupTypeID + ":" + groupRID + ":" + memberEntitlement
 }
 
+// checkTokenEnv refuses a token given for one standard environment that
+// belongs to another's API client, as a grant's project environment shows
+// (a PROD token given as --workato-test-api-key would otherwise label
+// PROD's projects as TEST's, with nothing to say so). Custom environment
+// names are ours and need not match Workato's type, so only dev, test and
+// prod are compared.
+func checkTokenEnv(tokenEnv, projectEnv string, project workatoapi.ID) error {
+	standard := func(e string) bool {
+		return e == workatoapi.EnvDev || e == workatoapi.EnvTest || e == workatoapi.EnvProd
+	}
+	pe := strings.ToLower(strings.TrimSpace(projectEnv))
+	if !standard(tokenEnv) || !standard(pe) || pe == tokenEnv {
+		return nil
+	}
+	return status.Errorf(codes.InvalidArgument,
+		"workato: the token given for the %s environment belongs to an API client of %s (project %s's grants say environment %q): give it with %s instead",
+		tokenEnv, pe, project, projectEnv, tokenFlag(pe))
+}
+
 // buildProjectGrants keeps every grant of a project as the API states it:
 // to a collaborator, or to a group (expanded through the group's members
 // by the SDK). A grant to a collaborator or group that is not synced (gone
@@ -186,6 +205,9 @@ func (m *model) buildProjectGrants(el *envLoaded, ep *envProject) error {
 	for _, g := range el.Grants[ep.P.ID] {
 		if t := g.Project.Environment.Type; !g.Project.Environment.ID.IsZero() && t != "" {
 			m.envByWorkatoID[g.Project.Environment.ID] = strings.ToLower(t)
+		}
+		if err := checkTokenEnv(el.Env, g.Project.Environment.Type, ep.P.ID); err != nil {
+			return err
 		}
 		r, ok := byID[g.ProjectRole.ID]
 		if !ok {

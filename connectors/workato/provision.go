@@ -395,6 +395,8 @@ func (p *provisioner) envAPI(env string) (api, error) {
 // tokenFlag names the flag that gives env's API token.
 func tokenFlag(env string) string {
 	switch env {
+	case workatoapi.EnvDev:
+		return "--workato-api-key (or --workato-api-key-file)"
 	case workatoapi.EnvTest, workatoapi.EnvProd:
 		return fmt.Sprintf("--workato-%s-api-key (or --workato-%s-api-key-file)", env, env)
 	}

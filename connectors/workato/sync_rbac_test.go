@@ -109,6 +109,18 @@ func TestSync_APIClientsOwnEnvironment(t *testing.T) {
 	assertBound(t, e.fake, e.fake.Workspace(), boundOptions{TokenEnvs: allEnvs, OwnEnvLists: true})
 }
 
+// TestSync_TokensSwapped: a PROD token given as the TEST one (and the
+// reverse) would label each environment's projects as the other's; the
+// grants' project environment shows it, and the sync fails naming the flag
+// to use instead.
+func TestSync_TokensSwapped(t *testing.T) {
+	e := newEnv(t, workatofake.MidMigration(), workatofake.Options{})
+	out := e.c1z("sync")
+	res := e.run(3, e.args(out, "--workato-test-api-key", workatofake.EnvTokenProd, "--workato-prod-api-key", workatofake.EnvTokenTest)...) // InvalidArgument
+	mustContain(t, "stderr", res.Stderr, "belongs to an API client of")
+	mustContain(t, "stderr", res.Stderr, "--workato-prod-api-key")
+}
+
 // TestSync_GroupMemberRemovedMidSync: a member is removed from a group
 // after the group list answered (its members_count still counting them)
 // and before the group's members are read: the sync shows the group as it

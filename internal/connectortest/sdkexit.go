@@ -32,10 +32,22 @@ func sdkExitRaceCode(stderr string) (code int, ok bool) {
 	if !strings.Contains(stderr, "error running connector") {
 		return 0, false
 	}
+	// LogExit's line is the last one that is not a log record: the SDK
+	// may still log while closing (e.g. "error closing connector
+	// wrapper"), after LogExit printed and before the process ends.
 	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
-	last := lines[len(lines)-1]
-	if last == "" || (last[0] >= '0' && last[0] <= '9') || strings.HasPrefix(last, "{") {
-		return 0, false // a log record (console or JSON), not LogExit's line
+	last := ""
+	for i := len(lines) - 1; i >= 0; i-- {
+		if !isLogRecord(lines[i]) {
+			last = lines[i]
+			break
+		}
+		if !strings.Contains(lines[i], "error closing connector wrapper") {
+			return 0, false // the run went on logging: the failure line is not LogExit's
+		}
+	}
+	if last == "" {
+		return 0, false
 	}
 	m := logExitCode.FindStringSubmatch(last)
 	if m == nil {
@@ -50,4 +62,10 @@ func sdkExitRaceCode(stderr string) (code int, ok bool) {
 		}
 	}
 	return int(codes.Unknown), true
+}
+
+// isLogRecord reports whether a stderr line is a zap record (console lines
+// start with the time, JSON ones with "{"), or empty.
+func isLogRecord(line string) bool {
+	return line == "" || (line[0] >= '0' && line[0] <= '9') || strings.HasPrefix(line, "{")
 }

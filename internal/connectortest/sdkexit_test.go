@@ -15,6 +15,9 @@ func TestSDKExitRaceCode(t *testing.T) {
 		{name: "an error without a gRPC code", stderr: logged + "open sync.c1z: permission denied\n", wantCode: 2, wantOK: true},
 		{name: "a clean run", stderr: "2026-12-01T11:43:20.420Z\tINFO\tsync finished\n", wantOK: false},
 		{name: "the failure line is a log record, not LogExit's", stderr: logged, wantOK: false},
+		{name: "the SDK logged while closing after LogExit", stderr: logged + "rpc error: code = InvalidArgument desc = bad token\n" +
+			"2026-12-01T14:44:48.862Z\tERROR\tconnector/connector.go:352\terror closing connector wrapper\t{\"error\": \"x\"}\n", wantCode: 3, wantOK: true},
+		{name: "the run went on after the failure line", stderr: logged + "rpc error: code = Internal desc = x\n2026-12-01T11:43:20.420Z\tINFO\tsync finished\n", wantOK: false},
 		{name: "no SDK failure logged", stderr: "rpc error: code = Internal desc = x\n", wantOK: false},
 	}
 	for _, tt := range tests {
