@@ -328,8 +328,8 @@ func (w *workspace) detectMigrated(ctx context.Context, members *latch[[]workato
 			}
 		}
 	}
-	switch se.StatusCode {
-	case http.StatusUnauthorized, http.StatusBadRequest, http.StatusNotFound, http.StatusGone, http.StatusUnprocessableEntity:
+	switch {
+	case legacyStatus(se.StatusCode):
 		// The token works for the collaborator list, so a 401 here is
 		// Workato's answer for a workspace still on the legacy model.
 		if holdsEnvRole {
@@ -340,7 +340,7 @@ func (w *workspace) detectMigrated(ctx context.Context, members *latch[[]workato
 				zap.Int("status", se.StatusCode))
 		})
 		return false, nil
-	case http.StatusForbidden:
+	case se.StatusCode == http.StatusForbidden:
 		if holdsEnvRole {
 			return false, wrap("list environment roles (collaborators hold environment roles)", err)
 		}
@@ -360,11 +360,22 @@ func refusedStatus(err error) int {
 	if !errors.As(err, &se) {
 		return 0
 	}
-	switch se.StatusCode {
-	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusGone, http.StatusUnprocessableEntity:
+	if legacyStatus(se.StatusCode) || se.StatusCode == http.StatusForbidden {
 		return se.StatusCode
 	}
 	return 0
+}
+
+// legacyStatus reports whether an RBAC 2.0 endpoint answering status is
+// Workato's answer for a workspace (or an endpoint) that predates it: 400,
+// 401 (the token just worked elsewhere), 404, 410 or 422. A 403 is told
+// apart by each caller: it may be a client role without the privilege.
+func legacyStatus(code int) bool {
+	switch code {
+	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusNotFound, http.StatusGone, http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
 }
 
 // shortPaged reads a list that stops on a short page whatever total its

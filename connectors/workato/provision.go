@@ -271,13 +271,13 @@ func (p *provisioner) change(ctx context.Context, id workatoapi.ID, env string, 
 			return true, p.confirm(ctx, m, env, done)
 		}
 		if !outcomeUnknown(ctx, err) {
-			return false, p.writeError(m.ID, err)
+			return false, roleWriteError(m.ID, err)
 		}
 		lastErr = err
 		p.log.Info("workato: a role change failed with an unknown outcome; reading the collaborator again before another attempt",
 			zap.String("collaborator", id.String()), zap.Int("attempt", attempt), zap.Error(err))
 	}
-	return false, p.writeError(id, lastErr)
+	return false, roleWriteError(id, lastErr)
 }
 
 // confirm reads the collaborator after a write: env must be done, and
@@ -362,21 +362,9 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// writeError explains a failed PUT. A refusal (4xx) changed nothing; after
-// a server error or a lost connection the outcome is unknown.
-func (p *provisioner) writeError(id workatoapi.ID, err error) error {
-	var se *httpx.StatusError
-	if errors.As(err, &se) && se.StatusCode >= 400 && se.StatusCode < 500 {
-		if se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusUnprocessableEntity {
-			msg := workatoapi.Message(se.Body)
-			if msg == "" {
-				msg = se.Body
-			}
-			return status.Errorf(codes.InvalidArgument, "workato: Workato refused the role change for collaborator %s, nothing was changed: %s", id, msg)
-		}
-		return wrap(fmt.Sprintf("update the roles of collaborator %s (refused, nothing was changed)", id), err)
-	}
-	return wrap(fmt.Sprintf("update the roles of collaborator %s (the outcome is unknown: sync again to see the current roles)", id), err)
+// roleWriteError explains a failed role PUT (see writeError).
+func roleWriteError(id workatoapi.ID, err error) error {
+	return writeError(fmt.Sprintf("update the roles of collaborator %s", id), "", "sync again to see the current roles", err)
 }
 
 // envAPI is the client of env's API token. Without one nothing can be

@@ -14,9 +14,7 @@ package workato
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/annotations"
@@ -233,19 +231,5 @@ func groupWriteError(what string, g *workatoapi.Group, mid workatoapi.ID, err er
 		prep = "from"
 	}
 	op := fmt.Sprintf("%s collaborator %s %s group %q (%s)", what, mid, prep, g.Name, g.ID)
-	var se *httpx.StatusError
-	if errors.As(err, &se) && se.StatusCode >= 400 && se.StatusCode < 500 {
-		switch se.StatusCode {
-		case http.StatusBadRequest, http.StatusUnprocessableEntity:
-			msg := workatoapi.Message(se.Body)
-			if msg == "" {
-				msg = se.Body
-			}
-			return status.Errorf(codes.InvalidArgument, "workato: Workato refused to %s, nothing was changed: %s", op, msg)
-		case http.StatusNotFound, http.StatusGone:
-			return status.Errorf(codes.NotFound, "workato: %s: the group or the collaborator is gone (sync again); nothing was changed", op)
-		}
-		return wrap(op+" (refused, nothing was changed)", err)
-	}
-	return wrap(op+" (the outcome is unknown: sync again to see the current members)", err)
+	return writeError(op, "the group or the collaborator is gone", "sync again to see the current members", err)
 }

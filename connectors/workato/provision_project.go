@@ -14,9 +14,7 @@ package workato
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
@@ -357,19 +355,5 @@ func (p *provisioner) revokeProjectRole(ctx context.Context, g *v2.Grant) (annot
 // server error or a lost connection the outcome is unknown.
 func projectWriteError(what string, t projectTarget, h holder, err error) error {
 	op := fmt.Sprintf("%s project role %s for %s on project %s in %s", what, t.Role, h.what(), t.Project, t.Env)
-	var se *httpx.StatusError
-	if errors.As(err, &se) && se.StatusCode >= 400 && se.StatusCode < 500 {
-		switch se.StatusCode {
-		case http.StatusBadRequest, http.StatusUnprocessableEntity:
-			msg := workatoapi.Message(se.Body)
-			if msg == "" {
-				msg = se.Body
-			}
-			return status.Errorf(codes.InvalidArgument, "workato: Workato refused to %s, nothing was changed: %s", op, msg)
-		case http.StatusNotFound, http.StatusGone:
-			return status.Errorf(codes.NotFound, "workato: %s: the project or the grant is gone (sync again); nothing was changed", op)
-		}
-		return wrap(op+" (refused, nothing was changed)", err)
-	}
-	return wrap(op+" (the outcome is unknown: sync again to see the current grants)", err)
+	return writeError(op, "the project or the grant is gone", "sync again to see the current grants", err)
 }

@@ -101,10 +101,10 @@ func (p *provisioner) environmentRoles(ctx context.Context) (roles []workatoapi.
 	}
 	var se *httpx.StatusError
 	if errors.As(err, &se) {
-		switch se.StatusCode {
-		case http.StatusUnauthorized, http.StatusBadRequest, http.StatusNotFound, http.StatusGone, http.StatusUnprocessableEntity:
+		switch {
+		case legacyStatus(se.StatusCode):
 			return nil, false, nil // the legacy model (see detectMigrated)
-		case http.StatusForbidden:
+		case se.StatusCode == http.StatusForbidden:
 			// A legacy client role need not list environment roles (the
 			// sync does without it too): checked as legacy, and Workato
 			// refuses the PUT itself if that is wrong.
