@@ -64,6 +64,7 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	s.tenants.prefetch(attrs.SyncID, tenantIDs(conns[end:min(end+readAheadPages*orgPageSize, len(conns))]))
 
 	out := make([]*v2.Resource, 0, len(page))
+	listed := make([]*listedOrg, 0, len(page))
 	for _, c := range page {
 		org, ok, err := s.tenants.whole(ctx, attrs.SyncID, c)
 		if err != nil {
@@ -77,14 +78,19 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 			return nil, nil, err
 		}
 		out = append(out, r)
+		listed = append(listed, &listedOrg{id: c.TenantID, name: r.GetDisplayName()})
 	}
 	// The profiles were needed for these resources only.
 	s.tenants.forgetOrganisations(attrs.SyncID, ids)
+	s.tenants.listed.add(attrs.SyncID, offset, end, listed)
 	next := ""
 	if end < len(conns) {
 		next = strconv.Itoa(end)
-	} else if err := s.tenants.finish(attrs.SyncID, len(conns)); err != nil {
-		return nil, nil, err
+	} else {
+		if err := s.tenants.finish(attrs.SyncID, len(conns)); err != nil {
+			return nil, nil, err
+		}
+		s.tenants.listed.finish(attrs.SyncID)
 	}
 	return out, &resource.SyncOpResults{NextPageToken: next}, nil
 }
@@ -153,6 +159,14 @@ func (s *orgSyncer) Grants(ctx context.Context, r *v2.Resource, attrs resource.S
 	if err != nil {
 		return nil, nil, err
 	}
+	out := orgGrants(r, tenantID, users)
+	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
+	return out, &resource.SyncOpResults{}, nil
+}
+
+// orgGrants grants the organisation r's member entitlement to its active
+// users, and its subscriber entitlement to the active subscriber.
+func orgGrants(r *v2.Resource, tenantID string, users []xeroapi.User) []*v2.Grant {
 	var out []*v2.Grant
 	for _, u := range users {
 		if !u.Active() {
@@ -164,6 +178,5 @@ func (s *orgSyncer) Grants(ctx context.Context, r *v2.Resource, attrs resource.S
 			out = append(out, grant.NewGrant(r, subscriberEntitlement, uid))
 		}
 	}
-	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
-	return out, &resource.SyncOpResults{}, nil
+	return out
 }

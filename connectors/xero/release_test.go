@@ -25,8 +25,9 @@ func (c *countingAPI) ListUsers(ctx context.Context, tenantID string) ([]xeroapi
 
 // TestTenants_UsedUsers: an organisation's users are read once for every
 // syncer call that needs them, held until the last of those calls (the
-// user List, the role List, the organisation's Grants, one Grants per
-// role) and released after it, so a later read asks again.
+// user List, the role List, its page of the type-scoped organisation
+// grants and of the type-scoped role grants) and released after it, so a
+// later read asks again.
 func TestTenants_UsedUsers(t *testing.T) {
 	ctx := context.Background()
 	ds := xerofake.Generate(2, 10, 1)
@@ -44,54 +45,44 @@ func TestTenants_UsedUsers(t *testing.T) {
 	if got, want := len(orgs), 2; got != want {
 		t.Fatalf("organisations: got %d, want %d", got, want)
 	}
-	org := orgs[0]
-	tenantID := org.GetId().GetResource()
-	reads := func() int32 { return a.users[tenantID].Load() }
-	cached := func() bool {
-		_, err := tn.users(ctx, attrs.SyncID, tenantID)
-		return err == nil && reads() == 1
-	}
-
-	if _, _, err := newUserSyncer(tn).List(ctx, org.GetId(), attrs); err != nil {
-		t.Fatal(err)
-	}
-	roles, _, err := newRoleSyncer(tn).List(ctx, org.GetId(), attrs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := newOrgSyncer(tn).Grants(ctx, org, attrs); err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range roles {
-		if !cached() {
-			t.Fatalf("before role grant %d of %d: users read %d times, want 1 (held until the last use)", i+1, len(roles), reads())
+	for _, org := range orgs {
+		if _, _, err := newUserSyncer(tn).List(ctx, org.GetId(), attrs); err != nil {
+			t.Fatal(err)
 		}
-		if _, _, err := newRoleSyncer(tn).Grants(ctx, r, attrs); err != nil {
+		if _, _, err := newRoleSyncer(tn).List(ctx, org.GetId(), attrs); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got, want := reads(), int32(1); got != want {
-		t.Fatalf("users read during the sync: got %d, want %d", got, want)
-	}
-	if _, err := tn.users(ctx, attrs.SyncID, tenantID); err != nil {
+	if _, _, err := newOrgSyncer(tn).GrantsForResourceType(ctx, orgTypeID, attrs); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := reads(), int32(2); got != want {
-		t.Errorf("users read after the last use: got %d, want %d (released, so read again)", got, want)
+	for _, org := range orgs {
+		id := org.GetId().GetResource()
+		if _, err := tn.users(ctx, attrs.SyncID, id); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := a.users[id].Load(), int32(1); got != want {
+			t.Fatalf("before the role grants, users of %s read: got %d, want %d (held until the last use)", id, got, want)
+		}
 	}
-	if got, want := a.users[orgs[1].GetId().GetResource()].Load(), int32(1); got != want {
-		t.Errorf("the other organisation's users read: got %d, want %d (still held)", got, want)
+	if _, _, err := newRoleSyncer(tn).GrantsForResourceType(ctx, roleTypeID, attrs); err != nil {
+		t.Fatal(err)
+	}
+	for _, org := range orgs {
+		id := org.GetId().GetResource()
+		if _, err := tn.users(ctx, attrs.SyncID, id); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := a.users[id].Load(), int32(2); got != want {
+			t.Errorf("users of %s read after the last use: got %d, want %d (released, so read again)", id, got, want)
+		}
 	}
 }
 
-// TestUserUses_Done: the count starts at 3 + the roles, restarts with a
-// new sync, and only the last call reports last.
+// TestUserUses_Done: the count starts at userReaders, restarts with a new
+// sync, and only the last call reports last.
 func TestUserUses_Done(t *testing.T) {
-	users := []xeroapi.User{{OrganisationRole: "STANDARD"}, {OrganisationRole: "CUSTOMROLE"}}
-	n := usesOf(users) // 3 + 6 standard roles + CUSTOMROLE
-	if n != 10 {
-		t.Fatalf("usesOf: got %d, want 10", n)
-	}
+	n := userReaders
 	tests := []struct {
 		name  string
 		calls []string // sync IDs, one per call
@@ -104,7 +95,7 @@ func TestUserUses_Done(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var u userUses
 			for i, id := range tt.calls {
-				if got := u.done(id, "t1", users); got != tt.want[i] {
+				if got := u.done(id, "t1"); got != tt.want[i] {
 					t.Errorf("call %d (sync %s): got last %v, want %v", i+1, id, got, tt.want[i])
 				}
 			}

@@ -21,6 +21,7 @@ var (
 		DisplayName: "Organization",
 		Description: "A Xero organisation connected to the app",
 		Traits:      []v2.ResourceType_Trait{v2.ResourceType_TRAIT_GROUP},
+		Annotations: typeScoped(),
 	}.Build()
 
 	// userResourceType is one user of one organisation. The same person in
@@ -40,5 +41,12 @@ var (
 		DisplayName: "Role",
 		Description: "A user role in one Xero organisation",
 		Traits:      []v2.ResourceType_Trait{v2.ResourceType_TRAIT_ROLE},
+		Annotations: typeScoped(),
 	}.Build()
 )
+
+// typeScoped marks a resource type whose entitlements and grants baton-sdk
+// asks for once per type (typescoped.go), not once per resource.
+func typeScoped() annotations.Annotations {
+	return annotations.New(&v2.TypeScopedEntitlements{}, &v2.TypeScopedGrants{})
+}

@@ -49,7 +49,9 @@ func (s *roleSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs reso
 		return nil, nil, err
 	}
 	out := make([]*v2.Resource, 0, len(standardRoles))
-	for _, role := range rolesOf(users) {
+	roles := rolesOf(users)
+	s.tenants.listed.setRoles(attrs.SyncID, tenantID, roles)
+	for _, role := range roles {
 		r, err := roleResource(tenantID, parent, role)
 		if err != nil {
 			return nil, nil, err
@@ -135,12 +137,29 @@ func (s *roleSyncer) Grants(ctx context.Context, r *v2.Resource, attrs resource.
 	if err != nil {
 		return nil, nil, err
 	}
+	out := roleGrants(r, tenantID, role, users)
+	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
+	return out, &resource.SyncOpResults{}, nil
+}
+
+// roleGrants grants the role resource r to the active users holding role.
+func roleGrants(r *v2.Resource, tenantID, role string, users []xeroapi.User) []*v2.Grant {
 	var out []*v2.Grant
 	for _, u := range users {
 		if u.Active() && strings.EqualFold(u.OrganisationRole, role) {
 			out = append(out, grant.NewGrant(r, assignedEntitlement, userResourceID(tenantID, u.UserID)))
 		}
 	}
-	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
-	return out, &resource.SyncOpResults{}, nil
+	return out
+}
+
+// roleStub is a role resource as the type-scoped calls name it: its ID,
+// display name and organisation, which is all its entitlement and grants
+// use.
+func roleStub(tenantID, role string) *v2.Resource {
+	return v2.Resource_builder{
+		Id:               v2.ResourceId_builder{ResourceType: roleTypeID, Resource: tenantID + "/" + role}.Build(),
+		DisplayName:      roleDisplayName(role),
+		ParentResourceId: v2.ResourceId_builder{ResourceType: orgTypeID, Resource: tenantID}.Build(),
+	}.Build()
 }

@@ -63,6 +63,7 @@ type tenants struct {
 	requireAll bool     // an unreachable organisation fails the sync (--xero-require-all-organisations)
 	skips      skipLog  // organisations left out of the current sync
 	uses       userUses // calls still to read each organisation's users (release.go)
+	listed     listing  // the organisations the sync wrote (listed.go)
 }
 
 func newTenants(a api, allow []string, requireAll bool, log *zap.Logger) *tenants {

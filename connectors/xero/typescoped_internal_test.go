@@ -1,0 +1,197 @@
+package xero
+
+import (
+	"context"
+	"sort"
+	"testing"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/pagination"
+	"github.com/conductorone/baton-sdk/pkg/types/resource"
+	"go.uber.org/zap"
+
+	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
+)
+
+// listAll lists organisations, users and roles as baton-sdk does, and
+// returns the organisation and role resources.
+func listAll(t *testing.T, tn *tenants, attrs resource.SyncOpAttrs) (orgs, roles []*v2.Resource) {
+	t.Helper()
+	ctx := context.Background()
+	tok := ""
+	for {
+		a := attrs
+		a.PageToken = pagination.Token{Token: tok}
+		page, res, err := newOrgSyncer(tn).List(ctx, nil, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgs = append(orgs, page...)
+		for _, o := range page {
+			if _, _, err := newUserSyncer(tn).List(ctx, o.GetId(), attrs); err != nil {
+				t.Fatal(err)
+			}
+			rs, _, err := newRoleSyncer(tn).List(ctx, o.GetId(), attrs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			roles = append(roles, rs...)
+		}
+		if tok = res.NextPageToken; tok == "" {
+			return orgs, roles
+		}
+	}
+}
+
+// follow answers a type-scoped call as baton-sdk does: the first page,
+// every sibling it spawns and every next page.
+func follow[T any](t *testing.T, attrs resource.SyncOpAttrs, call func(resource.SyncOpAttrs) ([]T, *resource.SyncOpResults, error)) []T {
+	t.Helper()
+	var out []T
+	queue := []string{""}
+	for len(queue) > 0 {
+		a := attrs
+		a.PageToken = pagination.Token{Token: queue[0]}
+		queue = queue[1:]
+		items, res, err := call(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, items...)
+		spawn := &v2.EnqueuePageTokens{}
+		annos := res.Annotations
+		if ok, err := annos.Pick(spawn); err != nil {
+			t.Fatal(err)
+		} else if ok {
+			queue = append(queue, spawn.GetPageTokens()...)
+		}
+		if res.NextPageToken != "" {
+			queue = append(queue, res.NextPageToken)
+		}
+	}
+	return out
+}
+
+func entitlementKeys(ents []*v2.Entitlement) []string {
+	out := make([]string, len(ents))
+	for i, e := range ents {
+		out[i] = e.GetId() + " | " + e.GetDisplayName() + " | " + e.GetDescription()
+	}
+	sort.Strings(out)
+	return out
+}
+
+func grantKeys(grants []*v2.Grant) []string {
+	out := make([]string, len(grants))
+	for i, g := range grants {
+		out[i] = g.GetId()
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sameKeys(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: got %d, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("%s %d: got %q, want %q", what, i, got[i], want[i])
+		}
+	}
+}
+
+// TestTypeScoped_MatchesPerResource: the type-scoped answers over three
+// pages of organisations are exactly the per-resource answers, each
+// entitlement and grant once.
+func TestTypeScoped_MatchesPerResource(t *testing.T) {
+	ctx := context.Background()
+	ds := xerofake.Generate(120, 15, 7)
+	attrs := resource.SyncOpAttrs{SyncID: "sync-1"}
+
+	per := newTenants(newFloorAPI(ds), nil, false, zap.NewNop())
+	defer per.close()
+	orgs, roles := listAll(t, per, attrs)
+	var wantEnts []*v2.Entitlement
+	var wantGrants []*v2.Grant
+	for _, o := range orgs {
+		e, _, err := newOrgSyncer(per).Entitlements(ctx, o, attrs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _, err := newOrgSyncer(per).Grants(ctx, o, attrs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantEnts, wantGrants = append(wantEnts, e...), append(wantGrants, g...)
+	}
+	for _, r := range roles {
+		e, _, err := newRoleSyncer(per).Entitlements(ctx, r, attrs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _, err := newRoleSyncer(per).Grants(ctx, r, attrs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantEnts, wantGrants = append(wantEnts, e...), append(wantGrants, g...)
+	}
+
+	ts := newTenants(newFloorAPI(ds), nil, false, zap.NewNop())
+	defer ts.close()
+	listAll(t, ts, attrs)
+	org, role := newOrgSyncer(ts), newRoleSyncer(ts)
+	gotEnts := follow(t, attrs, func(a resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
+		return org.EntitlementsForResourceType(ctx, orgTypeID, a)
+	})
+	gotEnts = append(gotEnts, follow(t, attrs, func(a resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
+		return role.EntitlementsForResourceType(ctx, roleTypeID, a)
+	})...)
+	gotGrants := follow(t, attrs, func(a resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
+		return org.GrantsForResourceType(ctx, orgTypeID, a)
+	})
+	gotGrants = append(gotGrants, follow(t, attrs, func(a resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
+		return role.GrantsForResourceType(ctx, roleTypeID, a)
+	})...)
+
+	if len(wantGrants) == 0 {
+		t.Fatal("the dataset has no grants")
+	}
+	sameKeys(t, "entitlements", entitlementKeys(gotEnts), entitlementKeys(wantEnts))
+	sameKeys(t, "grants", grantKeys(gotGrants), grantKeys(wantGrants))
+}
+
+// TestTypeScoped_Resumed: a process that did not see the organisation
+// listing (a sync resumed from a checkpoint) derives the organisations
+// again and answers the same entitlements.
+func TestTypeScoped_Resumed(t *testing.T) {
+	ctx := context.Background()
+	ds := xerofake.Generate(60, 5, 3)
+	attrs := resource.SyncOpAttrs{SyncID: "sync-1"}
+	seen := newTenants(newFloorAPI(ds), nil, false, zap.NewNop())
+	defer seen.close()
+	listAll(t, seen, attrs)
+	fresh := newTenants(newFloorAPI(ds), nil, false, zap.NewNop())
+	defer fresh.close()
+	for _, tc := range []struct {
+		name string
+		tn   *tenants
+	}{{"listed here", seen}, {"resumed", fresh}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ents := follow(t, attrs, func(a resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
+				return newRoleSyncer(tc.tn).EntitlementsForResourceType(ctx, roleTypeID, a)
+			})
+			if got, want := len(ents), 60*len(standardRoles); got < want {
+				t.Errorf("role entitlements: got %d, want at least %d", got, want)
+			}
+		})
+	}
+	a := follow(t, attrs, func(x resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
+		return newOrgSyncer(seen).EntitlementsForResourceType(ctx, orgTypeID, x)
+	})
+	b := follow(t, attrs, func(x resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
+		return newOrgSyncer(fresh).EntitlementsForResourceType(ctx, orgTypeID, x)
+	})
+	sameKeys(t, "organisation entitlements", entitlementKeys(b), entitlementKeys(a))
+}
