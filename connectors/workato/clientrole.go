@@ -31,6 +31,16 @@ func (s *clientRoleSyncer) List(ctx context.Context, parent *v2.ResourceId, attr
 	if err != nil {
 		return nil, nil, err
 	}
+	out, err := clientRoleResources(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, &resource.SyncOpResults{}, nil
+}
+
+// clientRoleResources builds the resources List returns (and the type-scoped calls
+// page over).
+func clientRoleResources(m *model) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(m.ClientRoles))
 	for _, cr := range m.ClientRoles {
 		name := cr.R.Name
@@ -46,11 +56,11 @@ func (s *clientRoleSyncer) List(ctx context.Context, parent *v2.ResourceId, attr
 		opts = append(opts, resource.WithResourceProfile(profile))
 		r, err := resource.NewRoleResource(name, clientRoleResourceType, cr.RID, nil, opts...)
 		if err != nil {
-			return nil, nil, fmt.Errorf("workato: API client role %s: %w", cr.RID, err)
+			return nil, fmt.Errorf("workato: API client role %s: %w", cr.RID, err)
 		}
 		out = append(out, r)
 	}
-	return out, &resource.SyncOpResults{}, nil
+	return out, nil
 }
 
 func (s *clientRoleSyncer) Entitlements(_ context.Context, res *v2.Resource, _ resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {

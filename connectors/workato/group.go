@@ -32,6 +32,16 @@ func (s *groupSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs res
 	if err != nil {
 		return nil, nil, err
 	}
+	out, err := groupResources(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, &resource.SyncOpResults{}, nil
+}
+
+// groupResources builds the resources List returns (and the type-scoped calls
+// page over).
+func groupResources(m *model) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(m.Groups))
 	for _, g := range m.Groups {
 		// members_count is the number of members this sync read (and
@@ -49,11 +59,11 @@ func (s *groupSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs res
 		opts = append(opts, resource.WithResourceProfile(profile))
 		r, err := resource.NewGroupResource(g.Name, groupResourceType, groupRID(g.ID), nil, opts...)
 		if err != nil {
-			return nil, nil, fmt.Errorf("workato: collaborator group %s: %w", g.ID, err)
+			return nil, fmt.Errorf("workato: collaborator group %s: %w", g.ID, err)
 		}
 		out = append(out, r)
 	}
-	return out, &resource.SyncOpResults{}, nil
+	return out, nil
 }
 
 func (s *groupSyncer) Entitlements(_ context.Context, res *v2.Resource, _ resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {

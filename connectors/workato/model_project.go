@@ -45,10 +45,9 @@ type projectModel struct {
 	projectByRID map[string]*envProject
 	// ProjectGrants: project RID → its grants.
 	ProjectGrants map[string][]projectGrant
-	// folderChildren: parent key ("project/<rid>" or "folder/<rid>") → its
-	// child folders, in the order listed.
-	folderChildren map[string][]*envFolder
-	folderByRID    map[string]*envFolder
+	folderByRID   map[string]*envFolder
+	// Folders: every folder of every tree, in the order placed.
+	Folders        []*envFolder
 	folderRIDsByID map[workatoapi.ID][]string // Workato folder ID → RIDs (any environment)
 	// rootsByEnv: environment → the root folders of its projects.
 	rootsByEnv map[string][]*envFolder
@@ -59,16 +58,12 @@ type projectModel struct {
 	envByWorkatoID map[workatoapi.ID]string
 }
 
-// parentKey is the folderChildren key of a parent resource.
-func parentKey(resourceType, rid string) string { return resourceType + "/" + rid }
-
 // buildProjects derives projects, folder trees and project grants of every
 // environment with a token. A project deleted during the sync is left out
 // as a whole (the load said so).
 func (m *model) buildProjects(in *loaded) error {
 	m.projectByRID = map[string]*envProject{}
 	m.ProjectGrants = map[string][]projectGrant{}
-	m.folderChildren = map[string][]*envFolder{}
 	m.folderByRID = map[string]*envFolder{}
 	m.folderRIDsByID = map[workatoapi.ID][]string{}
 	m.rootsByEnv = map[string][]*envFolder{}
@@ -98,9 +93,8 @@ func (m *model) buildProjects(in *loaded) error {
 
 // addFolder records f under parent.
 func (m *model) addFolder(f *envFolder) {
-	key := parentKey(f.Parent.GetResourceType(), f.Parent.GetResource())
-	m.folderChildren[key] = append(m.folderChildren[key], f)
 	m.folderByRID[f.RID] = f
+	m.Folders = append(m.Folders, f)
 	m.folderRIDsByID[f.F.ID] = append(m.folderRIDsByID[f.F.ID], f.RID)
 }
 
@@ -279,11 +273,6 @@ func (m *model) projectRoles() []*role {
 		}
 	}
 	return out
-}
-
-// folderChildrenOf returns the folders listed under a parent resource.
-func (m *model) folderChildrenOf(parent *v2.ResourceId) []*envFolder {
-	return m.folderChildren[parentKey(parent.GetResourceType(), parent.GetResource())]
 }
 
 // buildFolderAccess derives every folder "access" grant: legacy custom

@@ -32,17 +32,27 @@ func (s *privilegeSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs
 	if err != nil {
 		return nil, nil, err
 	}
+	out, err := privilegeResources(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, &resource.SyncOpResults{}, nil
+}
+
+// privilegeResources builds the resources List returns (and the type-scoped calls
+// page over).
+func privilegeResources(m *model) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(m.PrivilegeIDs))
 	for _, id := range m.PrivilegeIDs {
 		section, action, _ := strings.Cut(id, ":")
 		r, err := resource.NewResource(section+": "+action, privilegeResourceType, id,
 			resource.WithResourceProfile(map[string]interface{}{"section": section, "action": action}))
 		if err != nil {
-			return nil, nil, fmt.Errorf("workato: privilege %s: %w", id, err)
+			return nil, fmt.Errorf("workato: privilege %s: %w", id, err)
 		}
 		out = append(out, r)
 	}
-	return out, &resource.SyncOpResults{}, nil
+	return out, nil
 }
 
 func (s *privilegeSyncer) Entitlements(ctx context.Context, res *v2.Resource, attrs resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {

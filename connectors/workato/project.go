@@ -32,6 +32,16 @@ func (s *projectSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs r
 	if err != nil {
 		return nil, nil, err
 	}
+	out, err := projectResources(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, &resource.SyncOpResults{}, nil
+}
+
+// projectResources builds the resources List returns (and the type-scoped calls
+// page over).
+func projectResources(m *model) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(m.Projects))
 	for _, ep := range m.Projects {
 		p := ep.P
@@ -40,14 +50,13 @@ func (s *projectSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs r
 			resource.WithResourceProfile(map[string]interface{}{
 				"id": p.ID.String(), "name": p.Name, "description": p.Description, "folder_id": p.FolderID.String(),
 				"environment": ep.Env,
-			}),
-			resource.WithAnnotation(&v2.ChildResourceType{ResourceTypeId: folderTypeID}))
+			}))
 		if err != nil {
-			return nil, nil, fmt.Errorf("workato: project %s: %w", ep.RID, err)
+			return nil, fmt.Errorf("workato: project %s: %w", ep.RID, err)
 		}
 		out = append(out, r)
 	}
-	return out, &resource.SyncOpResults{}, nil
+	return out, nil
 }
 
 // projectRoleSlug is the entitlement of holding project role r.

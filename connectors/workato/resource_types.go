@@ -34,6 +34,7 @@ var (
 		DisplayName: "Role",
 		Description: "A Workato role; holding it is granted per environment",
 		Traits:      []v2.ResourceType_Trait{v2.ResourceType_TRAIT_ROLE},
+		Annotations: typeScoped(),
 	}.Build()
 
 	// privilegeResourceType is one action on one section ("Recipes:run").
@@ -41,6 +42,7 @@ var (
 		Id:          privilegeTypeID,
 		DisplayName: "Privilege",
 		Description: "One action on one section of Workato, held per environment",
+		Annotations: typeScoped(),
 	}.Build()
 
 	// projectResourceType is a project of one environment; its root
@@ -49,6 +51,7 @@ var (
 		Id:          projectTypeID,
 		DisplayName: "Project",
 		Description: "A Workato project of one environment (DEV projects keep their bare ID, others are <env>:<id>)",
+		Annotations: typeScoped(),
 	}.Build()
 
 	// groupResourceType is a collaborator group (RBAC 2.0).
@@ -57,6 +60,7 @@ var (
 		DisplayName: "Collaborator group",
 		Description: "A Workato collaborator group; project roles granted to it apply to every member",
 		Traits:      []v2.ResourceType_Trait{v2.ResourceType_TRAIT_GROUP},
+		Annotations: typeScoped(),
 	}.Build()
 
 	// apiClientResourceType is a developer API client: a machine identity
@@ -77,6 +81,7 @@ var (
 		DisplayName: "API client role",
 		Description: "A Workato API client role (the endpoints an API client may call); read only",
 		Traits:      []v2.ResourceType_Trait{v2.ResourceType_TRAIT_ROLE},
+		Annotations: typeScoped(),
 	}.Build()
 
 	// folderResourceType is a folder: a project's root folder or a nested one.
@@ -84,8 +89,15 @@ var (
 		Id:          folderTypeID,
 		DisplayName: "Folder",
 		Description: "A Workato folder of one environment (a project's root folder or a folder inside it)",
+		Annotations: typeScoped(),
 	}.Build()
 )
+
+// typeScoped marks a resource type whose entitlements and grants baton-sdk
+// asks for once per type (typescoped.go), not once per resource.
+func typeScoped() annotations.Annotations {
+	return annotations.New(&v2.TypeScopedEntitlements{}, &v2.TypeScopedGrants{})
+}
 
 // Resource IDs of principals.
 func roleResourceID(rid string) *v2.ResourceId {

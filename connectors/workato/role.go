@@ -37,15 +37,25 @@ func (s *roleSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs reso
 	if err != nil {
 		return nil, nil, err
 	}
+	out, err := roleResources(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, &resource.SyncOpResults{}, nil
+}
+
+// roleResources builds the resources List returns (and the type-scoped calls
+// page over).
+func roleResources(m *model) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(m.Roles))
 	for _, r := range m.Roles {
 		res, err := roleResource(r)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		out = append(out, res)
 	}
-	return out, &resource.SyncOpResults{}, nil
+	return out, nil
 }
 
 func roleResource(r *role) (*v2.Resource, error) {
