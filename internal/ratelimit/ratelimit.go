@@ -3,8 +3,9 @@
 // whole app, ...); each key class has a Policy giving how many requests one key
 // may start per rolling window and how many may be in flight at once. A
 // Limiter hands out permission to start a request for a set of keys at a
-// time, and slows a key down when the vendor reports (through Observe) that
-// little of its quota is left.
+// time, and leaves room for the requests of others sharing the quota when
+// the vendor reports (through Observe) less left than its own log accounts
+// for.
 //
 // The rate rule is the vendor's own, exactly, with no smoothing: a sliding
 // log admits a request whenever fewer than Limit requests of the key were
@@ -29,11 +30,6 @@ import (
 // DefaultWindow is the window used for a Policy that sets a Limit but no
 // Window.
 const DefaultWindow = time.Minute
-
-// LowWaterDivisor sets the low-water mark for Observe: when the vendor says
-// at most Limit/LowWaterDivisor requests (at least one) remain, the key
-// slows down.
-const LowWaterDivisor = 10
 
 // Policy says how many requests one key may make: at most Limit requests
 // starting in any Window (a vendor's "60 a minute"), and at most MaxInFlight
@@ -208,16 +204,21 @@ func (l *Limiter) finish(entries []*entry) {
 }
 
 // Observe feeds the vendor's report of how many requests key has left in
-// the current window (a "remaining quota" response header).
+// the current window (a "remaining quota" response header), given while
+// the request it answers is still in flight.
 //
-//   - remaining 0 (or less): no new request for key starts until a full
-//     Window has passed. Such a block is only ever extended by later calls,
-//     never lifted early, because responses may arrive out of order.
-//   - remaining at or below the low-water mark (Limit/LowWaterDivisor, at
-//     least 1): for the next Window, requests for key start no more often
-//     than one per Window/remaining, so what is left is spread over the
-//     window instead of spent at once.
-//   - above the low-water mark: the key goes back to its normal rate.
+// The vendor has counted Limit - remaining requests; the key's own log
+// accounts for its released requests and the one being answered. The rest
+// are someone else's (another job on the same app, or this app before the
+// process started), and they hold places in the key's window for a Window
+// from the report that counted the most of them: a later report that
+// counts fewer lowers the estimate only once that lapses, since reports may
+// arrive out of order. Alone, the estimate is at most the requests in
+// flight, so the key keeps its full rate: a report of 0 left after the
+// key's own requests does not stop it beyond its own log, which already
+// waits for its oldest requests to leave the window (a vendor counting
+// fixed windows resets no later). Beside a neighbour the key leaves the
+// neighbour's share instead of running into 429s.
 //
 // Observe ignores keys whose class has no policy with a Limit.
 func (l *Limiter) Observe(key Key, remaining int) {
@@ -233,19 +234,16 @@ func (l *Limiter) Observe(key Key, remaining int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	switch {
-	case remaining <= 0:
-		until := now.Add(p.Window)
-		if until.After(b.blockedUntil) {
-			b.blockedUntil = until
-		}
-	case remaining <= max(1, p.Limit/LowWaterDivisor):
-		b.slowUntil = now.Add(p.Window)
-		b.slowEvery = p.Window / time.Duration(remaining)
-	default:
-		b.slowUntil = time.Time{}
-		b.slowEvery = 0
+	b.prune(now)
+	ours := len(b.done)
+	if b.pending > 0 {
+		ours++ // the request this report answers
 	}
+	others := max(0, p.Limit-max(0, remaining)-ours)
+	if now.Before(b.othersUntil) && others < b.others {
+		return
+	}
+	b.others, b.othersUntil = others, now.Add(p.Window)
 }
 
 // bucketsFor returns the buckets of the limited keys among keys, created if
@@ -289,10 +287,10 @@ type bucket struct {
 	// window, sorted; older ones are pruned.
 	done []time.Time
 
-	blockedUntil time.Time     // Observe(0): nothing starts before this
-	slowUntil    time.Time     // Observe(low): slow mode lasts until this
-	slowEvery    time.Duration // minimum gap between starts in slow mode
-	lastStart    time.Time
+	// others is how many places in the window the vendor's reports give
+	// to requests not in the log, until othersUntil (Observe).
+	others      int
+	othersUntil time.Time
 }
 
 // entry is one request's place in a bucket's log.
@@ -325,24 +323,29 @@ func (b *bucket) prune(now time.Time) {
 // with a zero delay means the window is taken up by requests in flight: the
 // key may start once one of them is released.
 func (b *bucket) delay(now time.Time) (d time.Duration, full bool) {
-	if now.Before(b.blockedUntil) {
-		d = b.blockedUntil.Sub(now)
-	}
-	if now.Before(b.slowUntil) && !b.lastStart.IsZero() {
-		if next := b.lastStart.Add(b.slowEvery); next.After(now) {
-			d = max(d, next.Sub(now))
-		}
-	}
 	if b.limit > 0 {
 		b.prune(now)
-		if over := b.pending + len(b.done) - b.limit; over >= 0 {
-			// The over+1 oldest releases must leave the window first.
-			if over < len(b.done) {
-				free := b.done[over].Add(b.window).Add(time.Nanosecond)
-				d = max(d, free.Sub(now))
-			} else {
+		others := 0
+		if now.Before(b.othersUntil) {
+			others = b.others
+		}
+		if over := b.pending + len(b.done) + others - b.limit; over >= 0 {
+			var free time.Duration // until a place is free
+			switch {
+			case over < len(b.done):
+				// The over+1 oldest releases must leave the window first.
+				free = b.done[over].Add(b.window).Add(time.Nanosecond).Sub(now)
+			case others == 0:
 				full = true
 			}
+			if others > 0 {
+				// Or the others' places lapse, whichever comes first.
+				lapse := b.othersUntil.Sub(now)
+				if free == 0 || lapse < free {
+					free = lapse
+				}
+			}
+			d = max(d, free)
 		}
 	}
 	return d, full
@@ -350,7 +353,6 @@ func (b *bucket) delay(now time.Time) (d time.Duration, full bool) {
 
 // take records a start at now; delay(now) must have returned 0, not full.
 func (b *bucket) take(now time.Time) *entry {
-	b.lastStart = now
 	if b.limit == 0 {
 		return nil
 	}
