@@ -56,12 +56,23 @@ func syncArgs(out string, workers int) []string {
 
 // runSync runs the test binary as marker with args, and reads and checks
 // the c1z it wrote against the dataset.
+// stderrDirEnv names a directory where the benchmarks keep each sync's
+// log, to read where its time went.
+const stderrDirEnv = "XERO_BENCH_LOG_DIR"
+
 func runSync(b *testing.B, what, marker string, env []string, want *connectortest.Snapshot, out string, args ...string) benchSync {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	rss := filepath.Join(b.TempDir(), "maxrss")
 	res, err := connectortest.Exec(ctx, marker, append([]string{"BATON_DISABLE_HTTP_CACHE=true", rssMarker + "=" + rss}, env...), args...)
+	if dir := os.Getenv(stderrDirEnv); dir != "" {
+		// Kept for reading where the time went (baton-sdk's logs).
+		name := strings.NewReplacer(" ", "_", "(", "", ")", "").Replace(what) + ".log"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(res.Stderr), 0o600); err != nil {
+			b.Logf("keeping the log: %v", err)
+		}
+	}
 	if err != nil || res.ExitCode != 0 {
 		b.Fatalf("%s: exit %d, err %v\n%s", what, res.ExitCode, err, connectortest.Tail(res.Stderr, 3000))
 	}
@@ -150,6 +161,7 @@ func compare(b *testing.B, label string, workers int, floor, ours benchSync, st 
 	fmt.Fprintf(os.Stderr, "    ratios:     wall/floor %.2f  wall/rate-bound(%v) %s  wall/max(floor,bound) %.2f (target ≤ %.2f)  peak/floor %.2f (target ≤ %.2f)\n",
 		wallRatio, bound, ratioOf(ours.res.Duration, bound), ours.res.Duration.Seconds()/ref.Seconds(), wallTarget, memRatio, memoryTarget)
 	fmt.Fprintf(os.Stderr, "    baton-sdk steps (ms), floor:      %s\n    baton-sdk steps (ms), baton-xero: %s\n", stepDurations(floor.res.Stderr), stepDurations(ours.res.Stderr))
+	fmt.Fprintf(os.Stderr, "    requests per %v from the first: %v\n", timelineStep, st.Timeline)
 	if limit := time.Duration(wallTarget * float64(ref)); ours.res.Duration > limit {
 		b.Errorf("%s: wall time: got %v, want ≤ %.1f × max(floor %v, rate bound %v) = %v", label,
 			ours.res.Duration.Round(time.Millisecond), wallTarget, floor.res.Duration.Round(time.Millisecond), bound, limit.Round(time.Millisecond))

@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -73,6 +74,43 @@ type fakeStats struct {
 	Requests map[string]int `json:"requests"` // accounting.Key(method, route) → count
 	Total    int            `json:"total"`
 	TooMany  int            `json:"too_many"` // answers 429
+	// Timeline counts the requests that arrived in each 10 s since the
+	// first: where the listing spent its time.
+	Timeline []int `json:"timeline"`
+}
+
+// timelineStep is the width of one Timeline bucket.
+const timelineStep = 10 * time.Second
+
+// timeline counts requests by arrival, in timelineStep buckets from the
+// first.
+type timeline struct {
+	mu      sync.Mutex
+	first   time.Time
+	buckets []int
+}
+
+func (tl *timeline) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now()
+		tl.mu.Lock()
+		if tl.first.IsZero() {
+			tl.first = now
+		}
+		i := int(now.Sub(tl.first) / timelineStep)
+		for len(tl.buckets) <= i {
+			tl.buckets = append(tl.buckets, 0)
+		}
+		tl.buckets[i]++
+		tl.mu.Unlock()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (tl *timeline) counts() []int {
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	return append([]int(nil), tl.buckets...)
 }
 
 // serveBenchFake is the fake process's main: Xero's documented limits, a
@@ -82,7 +120,8 @@ func serveBenchFake() error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	fake := xerofake.New(benchDataset(), xerofake.Options{Latency: benchLatency})
-	counted, status := connectortest.CountStatuses(fake, nil)
+	var tl timeline
+	counted, status := connectortest.CountStatuses(tl.wrap(fake), nil)
 	ca, err := loopbackcert.NewCA("xero bench fake CA")
 	if err != nil {
 		return err
@@ -114,7 +153,7 @@ func serveBenchFake() error {
 	<-ctx.Done()
 	_ = srv.Close()
 	<-done
-	stats, _ := json.Marshal(fakeStats{Requests: fake.Requests().Snapshot(), Total: fake.Requests().Total(), TooMany: status.Get(http.StatusTooManyRequests)})
+	stats, _ := json.Marshal(fakeStats{Requests: fake.Requests().Snapshot(), Total: fake.Requests().Total(), TooMany: status.Get(http.StatusTooManyRequests), Timeline: tl.counts()})
 	return fakeapi.WriteFileAtomic(filepath.Join(dir, statsName), stats)
 }
 

@@ -18,10 +18,7 @@ import (
 const keyRelisted = "relisted"
 
 // listedOrg is one organisation written to the sync.
-type listedOrg struct {
-	id, name string
-	roles    []string // the role resources listed for it; nil until its role List
-}
+type listedOrg struct{ id, name string }
 
 // resource is the organisation as the type-scoped calls name it: its ID
 // and display name, which is all its entitlements and grants use.
@@ -39,15 +36,15 @@ type listing struct {
 	mu       sync.Mutex
 	syncID   string
 	orgs     []*listedOrg
-	byID     map[string]*listedOrg
-	next     int  // connection offset the next page must start at to be contiguous
+	roles    map[string][]string // tenant ID → the role resources listed for it
+	next     int                 // connection offset the next page must start at to be contiguous
 	broken   bool // a page came out of order
 	complete bool
 }
 
 func (l *listing) reset(syncID string) {
 	if l.syncID != syncID {
-		l.syncID, l.orgs, l.byID, l.next, l.broken, l.complete = syncID, nil, map[string]*listedOrg{}, 0, false, false
+		l.syncID, l.orgs, l.roles, l.next, l.broken, l.complete = syncID, nil, map[string][]string{}, 0, false, false
 	}
 }
 
@@ -61,10 +58,7 @@ func (l *listing) add(syncID string, offset, end int, orgs []*listedOrg) {
 		l.broken = true
 		return
 	}
-	for _, o := range orgs {
-		l.orgs = append(l.orgs, o)
-		l.byID[o.id] = o
-	}
+	l.orgs = append(l.orgs, orgs...)
 	l.next = end
 }
 
@@ -76,14 +70,23 @@ func (l *listing) finish(syncID string) {
 	l.complete = !l.broken
 }
 
-// setRoles records the role resources listed for an organisation.
+// setRoles records the role resources listed for an organisation (the
+// role List may list it before the organisation List does).
 func (l *listing) setRoles(syncID, tenantID string, roles []string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.reset(syncID)
-	if o, ok := l.byID[tenantID]; ok {
-		o.roles = roles
+	l.roles[tenantID] = roles
+}
+
+// rolesOf returns the role resources listed for an organisation in syncID.
+func (l *listing) rolesOf(syncID, tenantID string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.syncID != syncID {
+		return nil
 	}
+	return l.roles[tenantID]
 }
 
 // get returns the complete listing of syncID, or false.
@@ -135,10 +138,7 @@ func (t *tenants) listedOrgs(ctx context.Context, syncID string) ([]*listedOrg, 
 // rolesOfListed returns the roles listed for o, or, when its role List ran
 // in another process, the roles its users give.
 func (t *tenants) rolesOfListed(ctx context.Context, syncID string, o *listedOrg) ([]string, error) {
-	t.listed.mu.Lock()
-	roles := o.roles
-	t.listed.mu.Unlock()
-	if roles != nil {
+	if roles := t.listed.rolesOf(syncID, o.id); roles != nil {
 		return roles, nil
 	}
 	users, err := t.usersOf(ctx, syncID, o.id)

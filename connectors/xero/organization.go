@@ -3,14 +3,11 @@ package xero
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/types/entitlement"
 	"github.com/conductorone/baton-sdk/pkg/types/grant"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/accessgov/baton-connectors/connectors/xero/internal/xeroapi"
 )
@@ -21,8 +18,9 @@ const (
 	subscriberEntitlement = "subscriber"
 )
 
-// orgPageSize is how many organisations one List call returns; their
-// profiles are read concurrently.
+// orgPageSize is how many organisations one List page covers, for the
+// organisation, user and role Lists alike (pages.go); their profiles and
+// users are read concurrently.
 const orgPageSize = 50
 
 // readAheadPages is how many pages of organisations are read ahead of the
@@ -44,18 +42,10 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	conns, err := s.tenants.connections(ctx, attrs.SyncID)
+	conns, offset, end, err := s.tenants.connectionPage(ctx, attrs)
 	if err != nil {
 		return nil, nil, err
 	}
-	offset := 0
-	if tok := attrs.PageToken.Token; tok != "" {
-		offset, err = strconv.Atoi(tok)
-		if err != nil || offset < 0 || offset > len(conns) {
-			return nil, nil, status.Errorf(codes.InvalidArgument, "xero: bad organisation page token %q", tok)
-		}
-	}
-	end := min(offset+orgPageSize, len(conns))
 	page := conns[offset:end]
 	ids := tenantIDs(page)
 	s.tenants.prefetch(attrs.SyncID, ids)
@@ -83,10 +73,8 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	// The profiles were needed for these resources only.
 	s.tenants.forgetOrganisations(attrs.SyncID, ids)
 	s.tenants.listed.add(attrs.SyncID, offset, end, listed)
-	next := ""
-	if end < len(conns) {
-		next = strconv.Itoa(end)
-	} else {
+	next := nextPage(end, len(conns))
+	if next == "" {
 		if err := s.tenants.finish(attrs.SyncID, len(conns)); err != nil {
 			return nil, nil, err
 		}
@@ -122,13 +110,7 @@ func orgResource(c xeroapi.Connection, org *xeroapi.Organisation) (*v2.Resource,
 		"organisation_type": org.OrganisationType,
 		"timezone":          org.Timezone,
 	}
-	opts := []resource.ResourceOption{
-		resource.WithResourceProfile(profile),
-		resource.WithAnnotation(
-			&v2.ChildResourceType{ResourceTypeId: userTypeID},
-			&v2.ChildResourceType{ResourceTypeId: roleTypeID},
-		),
-	}
+	opts := []resource.ResourceOption{resource.WithResourceProfile(profile)}
 	if !org.CreatedDateUTC.IsZero() {
 		opts = append(opts, resource.WithResourceCreatedAt(org.CreatedDateUTC.Time))
 	}

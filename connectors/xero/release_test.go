@@ -38,20 +38,9 @@ func TestTenants_UsedUsers(t *testing.T) {
 	tn := newTenants(a, nil, false, zap.NewNop())
 	defer tn.close()
 	attrs := resource.SyncOpAttrs{SyncID: "sync-1"}
-	orgs, _, err := newOrgSyncer(tn).List(ctx, nil, attrs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	orgs, _ := listAll(t, tn, attrs)
 	if got, want := len(orgs), 2; got != want {
 		t.Fatalf("organisations: got %d, want %d", got, want)
-	}
-	for _, org := range orgs {
-		if _, _, err := newUserSyncer(tn).List(ctx, org.GetId(), attrs); err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := newRoleSyncer(tn).List(ctx, org.GetId(), attrs); err != nil {
-			t.Fatal(err)
-		}
 	}
 	if _, _, err := newOrgSyncer(tn).GrantsForResourceType(ctx, orgTypeID, attrs); err != nil {
 		t.Fatal(err)

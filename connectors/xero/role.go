@@ -39,27 +39,22 @@ func newRoleSyncer(t *tenants) *roleSyncer { return &roleSyncer{tenants: t} }
 
 func (s *roleSyncer) ResourceType(context.Context) *v2.ResourceType { return roleResourceType }
 
+// List lists a page of organisations' roles (pages.go): the documented
+// ones and any other an active user holds.
 func (s *roleSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
-	if parent == nil || parent.GetResourceType() != orgTypeID {
-		return nil, &resource.SyncOpResults{}, nil
-	}
-	tenantID := parent.GetResource()
-	users, err := s.tenants.usersOf(ctx, attrs.SyncID, tenantID)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]*v2.Resource, 0, len(standardRoles))
-	roles := rolesOf(users)
-	s.tenants.listed.setRoles(attrs.SyncID, tenantID, roles)
-	for _, role := range roles {
-		r, err := roleResource(tenantID, parent, role)
-		if err != nil {
-			return nil, nil, err
+	return s.tenants.perOrganisation(ctx, parent, attrs, func(tenantID string, org *v2.ResourceId, users []xeroapi.User) ([]*v2.Resource, error) {
+		roles := rolesOf(users)
+		s.tenants.listed.setRoles(attrs.SyncID, tenantID, roles)
+		out := make([]*v2.Resource, 0, len(roles))
+		for _, role := range roles {
+			r, err := roleResource(tenantID, org, role)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
 		}
-		out = append(out, r)
-	}
-	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
-	return out, &resource.SyncOpResults{}, nil
+		return out, nil
+	})
 }
 
 // rolesOf returns the six documented roles plus any other role an active

@@ -13,34 +13,33 @@ import (
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
 )
 
-// listAll lists organisations, users and roles as baton-sdk does, and
-// returns the organisation and role resources.
-func listAll(t *testing.T, tn *tenants, attrs resource.SyncOpAttrs) (orgs, roles []*v2.Resource) {
+// chain lists every page of one top-level List.
+func chain(t *testing.T, attrs resource.SyncOpAttrs, list func(context.Context, *v2.ResourceId, resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error)) []*v2.Resource {
 	t.Helper()
-	ctx := context.Background()
+	var out []*v2.Resource
 	tok := ""
 	for {
 		a := attrs
 		a.PageToken = pagination.Token{Token: tok}
-		page, res, err := newOrgSyncer(tn).List(ctx, nil, a)
+		page, res, err := list(context.Background(), nil, a)
 		if err != nil {
 			t.Fatal(err)
 		}
-		orgs = append(orgs, page...)
-		for _, o := range page {
-			if _, _, err := newUserSyncer(tn).List(ctx, o.GetId(), attrs); err != nil {
-				t.Fatal(err)
-			}
-			rs, _, err := newRoleSyncer(tn).List(ctx, o.GetId(), attrs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			roles = append(roles, rs...)
-		}
+		out = append(out, page...)
 		if tok = res.NextPageToken; tok == "" {
-			return orgs, roles
+			return out
 		}
 	}
+}
+
+// listAll lists organisations, users and roles as baton-sdk does (three
+// top-level chains), and returns the organisation and role resources.
+func listAll(t *testing.T, tn *tenants, attrs resource.SyncOpAttrs) (orgs, roles []*v2.Resource) {
+	t.Helper()
+	orgs = chain(t, attrs, newOrgSyncer(tn).List)
+	chain(t, attrs, newUserSyncer(tn).List)
+	roles = chain(t, attrs, newRoleSyncer(tn).List)
+	return orgs, roles
 }
 
 // follow answers a type-scoped call as baton-sdk does: the first page,

@@ -22,25 +22,19 @@ func newUserSyncer(t *tenants) *userSyncer { return &userSyncer{tenants: t} }
 
 func (s *userSyncer) ResourceType(context.Context) *v2.ResourceType { return userResourceType }
 
+// List lists a page of organisations' users (pages.go).
 func (s *userSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
-	if parent == nil || parent.GetResourceType() != orgTypeID {
-		return nil, &resource.SyncOpResults{}, nil
-	}
-	tenantID := parent.GetResource()
-	users, err := s.tenants.usersOf(ctx, attrs.SyncID, tenantID)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]*v2.Resource, 0, len(users))
-	for _, u := range users {
-		r, err := userResource(tenantID, parent, u)
-		if err != nil {
-			return nil, nil, err
+	return s.tenants.perOrganisation(ctx, parent, attrs, func(tenantID string, org *v2.ResourceId, users []xeroapi.User) ([]*v2.Resource, error) {
+		out := make([]*v2.Resource, 0, len(users))
+		for _, u := range users {
+			r, err := userResource(tenantID, org, u)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
 		}
-		out = append(out, r)
-	}
-	s.tenants.usedUsers(attrs.SyncID, tenantID, users)
-	return out, &resource.SyncOpResults{}, nil
+		return out, nil
+	})
 }
 
 func (s *userSyncer) Entitlements(context.Context, *v2.Resource, resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
