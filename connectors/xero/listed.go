@@ -38,7 +38,7 @@ type listing struct {
 	orgs     []*listedOrg
 	roles    map[string][]string // tenant ID → the role resources listed for it
 	next     int                 // connection offset the next page must start at to be contiguous
-	broken   bool // a page came out of order
+	broken   bool                // a page came out of order
 	complete bool
 }
 

@@ -18,9 +18,8 @@ const (
 	subscriberEntitlement = "subscriber"
 )
 
-// orgPageSize is how many organisations one List page covers, for the
-// organisation, user and role Lists alike (pages.go); their profiles and
-// users are read concurrently.
+// orgPageSize is how many organisations one page of the organisation List
+// covers; their profiles and users are read concurrently.
 const orgPageSize = 50
 
 // readAheadPages is how many pages of organisations are read ahead of the
@@ -42,7 +41,7 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	conns, offset, end, err := s.tenants.connectionPage(ctx, attrs)
+	conns, offset, end, err := s.tenants.connectionPage(ctx, attrs, orgPageSize)
 	if err != nil {
 		return nil, nil, err
 	}

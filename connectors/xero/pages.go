@@ -22,9 +22,15 @@ import (
 	"github.com/accessgov/baton-connectors/connectors/xero/internal/xeroapi"
 )
 
+// memberPageSize is how many organisations one page of users or roles (and
+// of the type-scoped entitlements and grants) covers: their users, not the
+// organisations, make the page's size, and baton-sdk holds a whole page at
+// once (1,000 users at 100 an organisation).
+const memberPageSize = 10
+
 // connectionPage returns the sync's connections and the page [offset, end)
 // of them the call's token names.
-func (t *tenants) connectionPage(ctx context.Context, attrs resource.SyncOpAttrs) (conns []xeroapi.Connection, offset, end int, err error) {
+func (t *tenants) connectionPage(ctx context.Context, attrs resource.SyncOpAttrs, size int) (conns []xeroapi.Connection, offset, end int, err error) {
 	conns, err = t.connections(ctx, attrs.SyncID)
 	if err != nil {
 		return nil, 0, 0, err
@@ -35,7 +41,7 @@ func (t *tenants) connectionPage(ctx context.Context, attrs resource.SyncOpAttrs
 			return nil, 0, 0, status.Errorf(codes.InvalidArgument, "xero: bad organisation page token %q", tok)
 		}
 	}
-	return conns, offset, min(offset+orgPageSize, len(conns)), nil
+	return conns, offset, min(offset+size, len(conns)), nil
 }
 
 // nextPage is the token of the page after one that ends at end, or "".
@@ -55,10 +61,13 @@ func (t *tenants) perOrganisation(ctx context.Context, parent *v2.ResourceId, at
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	conns, offset, end, err := t.connectionPage(ctx, attrs)
+	conns, offset, end, err := t.connectionPage(ctx, attrs, memberPageSize)
 	if err != nil {
 		return nil, nil, err
 	}
+	// The same read-ahead as the organisation List, for whichever chain
+	// reaches a page first.
+	t.prefetchUndecided(attrs.SyncID, tenantIDs(conns[offset:min(offset+(1+readAheadPages)*orgPageSize, len(conns))]))
 	var out []*v2.Resource
 	for _, c := range conns[offset:end] {
 		ok, err := t.admitted(ctx, attrs.SyncID, c)

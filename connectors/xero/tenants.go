@@ -226,6 +226,21 @@ func (t *tenants) admitted(ctx context.Context, syncID string, c xeroapi.Connect
 	return ok, err
 }
 
+// prefetchUndecided starts reading the profile and users of each tenant
+// whose verdict is not decided yet. A decided one was read whole, and its
+// profile may be forgotten already: starting it again would read it again.
+// The check and the start are one step under the verdicts' lock, which
+// whole takes to record a verdict before the profile is forgotten.
+func (t *tenants) prefetchUndecided(syncID string, tenantIDs []string) {
+	t.verdicts.mu.Lock()
+	defer t.verdicts.mu.Unlock()
+	for _, id := range tenantIDs {
+		if _, decided := t.verdicts.getLocked(syncID, id); !decided {
+			t.prefetch(syncID, []string{id})
+		}
+	}
+}
+
 // verdicts records, per organisation of the current sync, whether it is
 // kept (true) or skipped as a whole (false).
 type verdicts struct {
@@ -246,6 +261,10 @@ func (v *verdicts) set(syncID, tenantID string, kept bool) {
 func (v *verdicts) get(syncID, tenantID string) (kept, decided bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	return v.getLocked(syncID, tenantID)
+}
+
+func (v *verdicts) getLocked(syncID, tenantID string) (kept, decided bool) {
 	if v.syncID != syncID {
 		return false, false
 	}

@@ -19,7 +19,7 @@ import (
 )
 
 // typeScopedPageSize is how many organisations one type-scoped page covers.
-const typeScopedPageSize = orgPageSize
+const typeScopedPageSize = memberPageSize
 
 // listedPage returns the listed organisations of the page the call names.
 func (t *tenants) listedPage(ctx context.Context, attrs resource.SyncOpAttrs) ([]*listedOrg, typescoped.Page, error) {
