@@ -149,7 +149,7 @@ func New(ctx context.Context, cfg *config.Workato, version string) (*Connector, 
 	limiter := ratelimit.New(Limits(s.RequestsPerMinute, s.RateWindow))
 	envs := make([]envClient, 0, len(s.Tokens))
 	names := make([]string, 0, len(s.Tokens))
-	for _, t := range s.Tokens {
+	for i, t := range s.Tokens {
 		h := httpx.New(httpx.Options{
 			Service:     "workato",
 			UserAgent:   Name + "/" + version,
@@ -158,7 +158,11 @@ func New(ctx context.Context, cfg *config.Workato, version string) (*Connector, 
 			Limiter:     limiter,
 			Logger:      log,
 		})
-		envs = append(envs, envClient{Env: t.Env, API: workatoapi.New(h, s.BaseURL)})
+		flag := t.Flag
+		if i == 0 {
+			flag = workatoapi.DefaultTokenFlag // the main token, whichever environment it is for
+		}
+		envs = append(envs, envClient{Env: t.Env, API: workatoapi.New(h, s.BaseURL, workatoapi.TokenFlag(flag))})
 		names = append(names, t.Env)
 	}
 	log.Info("workato: connector configured", zap.String("data_center", s.DataCenter), zap.Strings("environments", names),

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -204,4 +205,32 @@ func deleteProject(ps []workatofake.Project, id int) []workatofake.Project {
 		}
 	}
 	return out
+}
+
+// TestSync_EnvTokenRevokedMidSync: the PROD token is revoked after the
+// sync has made a few calls with it (another admin deleted its API
+// client): the sync fails Unauthenticated, names the environment and the
+// flag of the rejected token, and writes no finished sync, instead of
+// leaving PROD's projects out.
+func TestSync_EnvTokenRevokedMidSync(t *testing.T) {
+	var prodCalls atomic.Int32
+	mw := func(_ *workatofake.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") == "Bearer "+workatofake.EnvTokenProd && prodCalls.Add(1) > 3 {
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write([]byte(`{"message":"Unauthorized"}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	e := newEnv(t, smallRBAC(), workatofake.Options{}, mw)
+	out := e.c1z("sync")
+	res := e.run(16, e.args(out, envTokenArgs...)...) // Unauthenticated
+	if got := prodCalls.Load(); got <= 3 {
+		t.Fatalf("calls with the PROD token: got %d, want more than 3 (the revocation was not reached)", got)
+	}
+	mustContain(t, "stderr", res.Stderr, "401", "prod", "check --workato-prod-api-key")
+	assertNoFinishedSync(t, out)
 }

@@ -92,13 +92,29 @@ var privilegeNames = map[string]string{
 
 // Client calls one Workato workspace. It is safe for concurrent use.
 type Client struct {
-	http *httpx.Client
-	base string
+	http      *httpx.Client
+	base      string
+	tokenFlag string // the flag that gave the token, for a 401's message
 }
 
+// DefaultTokenFlag is the flag a 401's message names when New is given no
+// TokenFlag.
+const DefaultTokenFlag = "--workato-api-key"
+
+// Option configures a Client.
+type Option func(*Client)
+
+// TokenFlag names the flag the client's token came from (for example
+// --workato-prod-api-key), so a rejected token says which one to fix.
+func TokenFlag(flag string) Option { return func(c *Client) { c.tokenFlag = flag } }
+
 // New returns a client for the API at baseURL.
-func New(h *httpx.Client, baseURL string) *Client {
-	return &Client{http: h, base: strings.TrimRight(baseURL, "/")}
+func New(h *httpx.Client, baseURL string, opts ...Option) *Client {
+	c := &Client{http: h, base: strings.TrimRight(baseURL, "/"), tokenFlag: DefaultTokenFlag}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
 }
 
 // NoTotal is the total of a list answer that carries none.
@@ -310,7 +326,7 @@ func (c *Client) get(ctx context.Context, route, group, path string, q url.Value
 	ctx = httpx.WithLimitKeys(ctx, ratelimit.Key{Class: group})
 	var raw json.RawMessage
 	if err := c.http.GetJSON(ctx, u, nil, &raw); err != nil {
-		return explain("GET", route, err)
+		return c.explain("GET", route, err)
 	}
 	return decode("GET", route, raw, out)
 }
@@ -367,7 +383,7 @@ func (c *Client) send(ctx context.Context, method, route, group, path string, bo
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return explain(method, route, err)
+		return c.explain(method, route, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if out == nil {

@@ -44,11 +44,11 @@ func Message(body string) string {
 
 // explain adds what to do to 401 and 403 answers (httpx.Explain); the gRPC
 // code is kept.
-func explain(method, route string, err error) error {
+func (c *Client) explain(method, route string, err error) error {
 	return httpx.Explain(err, func(se *httpx.StatusError) string {
 		switch se.StatusCode {
 		case http.StatusUnauthorized:
-			return "the API token was rejected: check --workato-api-key and --workato-data-center (a token works only in the data center that issued it)"
+			return "the API token was rejected: check " + c.tokenFlag + " and --workato-data-center (a token works only in the data center that issued it)"
 		case http.StatusForbidden:
 			key := method + " " + route
 			if name, ok := privilegeNames[key]; ok {
