@@ -3,7 +3,7 @@ package xero
 // typescoped.go answers baton-sdk's type-scoped entitlement and grant
 // calls for organisations and roles: one paged call per resource type over
 // the organisations the sync listed (listed.go), instead of one call per
-// organisation and one per role. At 10,000 organisations that is 400
+// organisation and one per role. At 10,000 organisations that is 4,000
 // calls instead of 140,000, and the pages after the first are spawned as
 // sibling cursors so baton-sdk's workers store them concurrently. The
 // answers are the ones the per-resource calls give; those stay for any

@@ -74,7 +74,7 @@ func TestLimiter_Observe_OthersLapse(t *testing.T) {
 	}
 	l.Observe(key, 1) // 8 of the 9 used are someone else's
 	r()
-	clock.sleep(context.Background(), time.Minute+time.Second) //nolint:errcheck // the fake clock never fails
+	clock.sleep(context.Background(), time.Minute+time.Second)
 	start := clock.now()
 	for i := range 10 {
 		r, err := l.Acquire(context.Background(), key)
@@ -114,7 +114,7 @@ func TestLimiter_Observe_FixedWindowVendor(t *testing.T) {
 		l.Observe(key, remaining)
 		r()
 		// The caller paces itself: the first window's requests take 10 s.
-		clock.sleep(context.Background(), 100*time.Millisecond) //nolint:errcheck // the fake clock never fails
+		clock.sleep(context.Background(), 100*time.Millisecond)
 	}
 	for _, c := range []struct {
 		n        int // 1-based request

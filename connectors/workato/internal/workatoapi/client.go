@@ -99,7 +99,7 @@ type Client struct {
 
 // DefaultTokenFlag is the flag a 401's message names when New is given no
 // TokenFlag.
-const DefaultTokenFlag = "--workato-api-key"
+const DefaultTokenFlag = "--workato-api-key" //nolint:gosec // a flag name, not a credential
 
 // Option configures a Client.
 type Option func(*Client)
