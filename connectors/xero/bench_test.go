@@ -126,7 +126,7 @@ func checkRequests(b *testing.B, what string, st fakeStats, tenants int) int {
 		st.Requests[accounting.Key("GET", "/api.xro/2.0/Users")]
 	token := st.Requests[accounting.Key("POST", "/connect/token")]
 	if want := 1 + 2*tenants; api != want {
-		b.Errorf("%s: API requests: got %d, want exactly the lower bound 1 + 2T = %d", what, api, want)
+		b.Errorf("%s: API requests: got %d, want exactly the lower bound 1 + 2T = %d (by route: %v)", what, api, want, st.Requests)
 	}
 	if token != 1 {
 		b.Errorf("%s: token requests: got %d, want 1", what, token)

@@ -69,8 +69,6 @@ func (s *orgSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resou
 		out = append(out, r)
 		listed = append(listed, &listedOrg{id: c.TenantID, name: r.GetDisplayName()})
 	}
-	// The profiles were needed for these resources only.
-	s.tenants.forgetOrganisations(attrs.SyncID, ids)
 	s.tenants.listed.add(attrs.SyncID, offset, end, listed)
 	next := nextPage(end, len(conns))
 	if next == "" {

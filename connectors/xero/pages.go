@@ -67,7 +67,7 @@ func (t *tenants) perOrganisation(ctx context.Context, parent *v2.ResourceId, at
 	}
 	// The same read-ahead as the organisation List, for whichever chain
 	// reaches a page first.
-	t.prefetchUndecided(attrs.SyncID, tenantIDs(conns[offset:min(offset+(1+readAheadPages)*orgPageSize, len(conns))]))
+	t.prefetch(attrs.SyncID, tenantIDs(conns[offset:min(offset+(1+readAheadPages)*orgPageSize, len(conns))]))
 	var out []*v2.Resource
 	for _, c := range conns[offset:end] {
 		ok, err := t.admitted(ctx, attrs.SyncID, c)

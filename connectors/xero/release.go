@@ -59,8 +59,8 @@ func (t *tenants) usedUsers(syncID, tenantID string, users []xeroapi.User) {
 	}
 }
 
-// forgetOrganisations drops the profiles of organisations already written
-// to the sync: the organisation List is their only reader.
+// forgetOrganisations drops the profiles of organisations once no List
+// will ask for them again (after listedOrgs derived them anew).
 func (t *tenants) forgetOrganisations(syncID string, tenantIDs []string) {
 	for _, id := range tenantIDs {
 		t.loads.Forget(syncID, keyOrgPrefix+id)

@@ -215,30 +215,17 @@ func (t *tenants) whole(ctx context.Context, syncID string, c xeroapi.Connection
 }
 
 // admitted reports whether the sync keeps the organisation, deciding it as
-// whole does on first use. The user and role Lists ask this, not whole:
-// the organisation List forgets each profile once it is written, and
-// reading it again would cost a call.
+// whole does on first use: whichever of the organisation, user and role
+// Lists reaches it first. Its profile stays loaded for the rest of the sync
+// (a few MB at 10,000 organisations): releasing it once the organisation
+// List had written it let a user or role List still deciding it read it a
+// second time (TestTenants_OneReadEachUnderConcurrentChains).
 func (t *tenants) admitted(ctx context.Context, syncID string, c xeroapi.Connection) (bool, error) {
 	if ok, decided := t.verdicts.get(syncID, c.TenantID); decided {
 		return ok, nil
 	}
 	_, ok, err := t.whole(ctx, syncID, c)
 	return ok, err
-}
-
-// prefetchUndecided starts reading the profile and users of each tenant
-// whose verdict is not decided yet. A decided one was read whole, and its
-// profile may be forgotten already: starting it again would read it again.
-// The check and the start are one step under the verdicts' lock, which
-// whole takes to record a verdict before the profile is forgotten.
-func (t *tenants) prefetchUndecided(syncID string, tenantIDs []string) {
-	t.verdicts.mu.Lock()
-	defer t.verdicts.mu.Unlock()
-	for _, id := range tenantIDs {
-		if _, decided := t.verdicts.getLocked(syncID, id); !decided {
-			t.prefetch(syncID, []string{id})
-		}
-	}
 }
 
 // verdicts records, per organisation of the current sync, whether it is
@@ -261,10 +248,6 @@ func (v *verdicts) set(syncID, tenantID string, kept bool) {
 func (v *verdicts) get(syncID, tenantID string) (kept, decided bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return v.getLocked(syncID, tenantID)
-}
-
-func (v *verdicts) getLocked(syncID, tenantID string) (kept, decided bool) {
 	if v.syncID != syncID {
 		return false, false
 	}

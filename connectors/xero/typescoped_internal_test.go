@@ -2,14 +2,19 @@ package xero
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"sort"
+	"sync"
 	"testing"
+	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/pagination"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
 	"go.uber.org/zap"
 
+	"github.com/accessgov/baton-connectors/connectors/xero/internal/xeroapi"
 	"github.com/accessgov/baton-connectors/connectors/xero/xerofake"
 )
 
@@ -193,4 +198,68 @@ func TestTypeScoped_Resumed(t *testing.T) {
 		return newOrgSyncer(fresh).EntitlementsForResourceType(ctx, orgTypeID, x)
 	})
 	sameKeys(t, "organisation entitlements", entitlementKeys(b), entitlementKeys(a))
+}
+
+// readCounter counts each tenant's profile and user reads, answering after
+// a short random pause so concurrent chains interleave.
+type readCounter struct {
+	api
+	mu          sync.Mutex
+	orgs, users map[string]int
+}
+
+func (c *readCounter) pause() { time.Sleep(time.Duration(rand.IntN(300)) * time.Microsecond) }
+
+func (c *readCounter) GetOrganisation(ctx context.Context, id string) (*xeroapi.Organisation, error) {
+	c.pause()
+	c.mu.Lock()
+	c.orgs[id]++
+	c.mu.Unlock()
+	return c.api.GetOrganisation(ctx, id)
+}
+
+func (c *readCounter) ListUsers(ctx context.Context, id string) ([]xeroapi.User, error) {
+	c.pause()
+	c.mu.Lock()
+	c.users[id]++
+	c.mu.Unlock()
+	return c.api.ListUsers(ctx, id)
+}
+
+// TestTenants_OneReadEachUnderConcurrentChains: baton-sdk's workers walk
+// the organisation, user and role chains at once, in any interleaving,
+// then the type-scoped grants; every organisation's profile and users are
+// still read exactly once.
+func TestTenants_OneReadEachUnderConcurrentChains(t *testing.T) {
+	ds := xerofake.Generate(130, 3, 5)
+	for round := range 15 {
+		c := &readCounter{api: newFloorAPI(ds), orgs: map[string]int{}, users: map[string]int{}}
+		tn := newTenants(c, nil, false, zap.NewNop())
+		attrs := resource.SyncOpAttrs{SyncID: fmt.Sprintf("sync-%d", round)}
+		var wg sync.WaitGroup
+		for _, list := range []func(context.Context, *v2.ResourceId, resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error){
+			newOrgSyncer(tn).List, newUserSyncer(tn).List, newRoleSyncer(tn).List,
+		} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				chain(t, attrs, list)
+			}()
+		}
+		wg.Wait()
+		ctx := context.Background()
+		follow(t, attrs, func(a resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
+			return newOrgSyncer(tn).GrantsForResourceType(ctx, orgTypeID, a)
+		})
+		follow(t, attrs, func(a resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
+			return newRoleSyncer(tn).GrantsForResourceType(ctx, roleTypeID, a)
+		})
+		tn.close()
+		for _, o := range ds.Orgs {
+			id := o.OrganisationID
+			if c.orgs[id] != 1 || c.users[id] != 1 {
+				t.Fatalf("round %d, organisation %s: got %d profile and %d user reads, want 1 and 1", round, id, c.orgs[id], c.users[id])
+			}
+		}
+	}
 }
