@@ -1,8 +1,10 @@
 package xero
 
 // listed.go records the organisations the current sync wrote, in listing
-// order, with the roles listed for each, so that the type-scoped
-// entitlement and grant calls (typescoped.go) page over exactly those.
+// order, so that the type-scoped entitlement and grant calls
+// (typescoped.go) page over exactly those. Their roles need no record: they
+// follow from the users, which are read once per sync and held until the
+// type-scoped grants (release.go).
 
 import (
 	"context"
@@ -36,15 +38,14 @@ type listing struct {
 	mu       sync.Mutex
 	syncID   string
 	orgs     []*listedOrg
-	roles    map[string][]string // tenant ID → the role resources listed for it
-	next     int                 // connection offset the next page must start at to be contiguous
-	broken   bool                // a page came out of order
+	next     int  // connection offset the next page must start at to be contiguous
+	broken   bool // a page came out of order
 	complete bool
 }
 
 func (l *listing) reset(syncID string) {
 	if l.syncID != syncID {
-		l.syncID, l.orgs, l.roles, l.next, l.broken, l.complete = syncID, nil, map[string][]string{}, 0, false, false
+		l.syncID, l.orgs, l.next, l.broken, l.complete = syncID, nil, 0, false, false
 	}
 }
 
@@ -68,25 +69,6 @@ func (l *listing) finish(syncID string) {
 	defer l.mu.Unlock()
 	l.reset(syncID)
 	l.complete = !l.broken
-}
-
-// setRoles records the role resources listed for an organisation (the
-// role List may list it before the organisation List does).
-func (l *listing) setRoles(syncID, tenantID string, roles []string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.reset(syncID)
-	l.roles[tenantID] = roles
-}
-
-// rolesOf returns the role resources listed for an organisation in syncID.
-func (l *listing) rolesOf(syncID, tenantID string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.syncID != syncID {
-		return nil
-	}
-	return l.roles[tenantID]
 }
 
 // get returns the complete listing of syncID, or false.
@@ -130,20 +112,6 @@ func (t *tenants) listedOrgs(ctx context.Context, syncID string) ([]*listedOrg, 
 			}
 			out = append(out, &listedOrg{id: c.TenantID, name: name})
 		}
-		t.forgetOrganisations(syncID, tenantIDs(conns))
 		return out, nil
 	})
-}
-
-// rolesOfListed returns the roles listed for o, or, when its role List ran
-// in another process, the roles its users give.
-func (t *tenants) rolesOfListed(ctx context.Context, syncID string, o *listedOrg) ([]string, error) {
-	if roles := t.listed.rolesOf(syncID, o.id); roles != nil {
-		return roles, nil
-	}
-	users, err := t.usersOf(ctx, syncID, o.id)
-	if err != nil {
-		return nil, err
-	}
-	return rolesOf(users), nil
 }

@@ -53,8 +53,14 @@ func nextPage(end, n int) string {
 }
 
 // perOrganisation lists a page of organisations' resources of one type:
-// each organisation the sync keeps (admitted) contributes build(its ID as
-// parent, its users).
+// each organisation the sync keeps contributes build(its ID as parent, its
+// users). Whichever of the organisation, user and role Lists reaches an
+// organisation first decides it (whole); the others find both reads
+// loaded: profiles stay loaded for the whole sync (a few MB at 10,000
+// organisations), and users until their last reader (release.go), which
+// these Lists precede. Releasing a profile once the organisation List had
+// written it let a List still deciding it read it a second time
+// (TestTenants_OneReadEachUnderConcurrentChains).
 func (t *tenants) perOrganisation(ctx context.Context, parent *v2.ResourceId, attrs resource.SyncOpAttrs,
 	build func(tenantID string, org *v2.ResourceId, users []xeroapi.User) ([]*v2.Resource, error),
 ) ([]*v2.Resource, *resource.SyncOpResults, error) {
@@ -70,7 +76,7 @@ func (t *tenants) perOrganisation(ctx context.Context, parent *v2.ResourceId, at
 	t.prefetch(attrs.SyncID, tenantIDs(conns[offset:min(offset+(1+readAheadPages)*orgPageSize, len(conns))]))
 	var out []*v2.Resource
 	for _, c := range conns[offset:end] {
-		ok, err := t.admitted(ctx, attrs.SyncID, c)
+		_, ok, err := t.whole(ctx, attrs.SyncID, c)
 		if err != nil {
 			return nil, nil, err
 		}

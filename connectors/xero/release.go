@@ -58,11 +58,3 @@ func (t *tenants) usedUsers(syncID, tenantID string, users []xeroapi.User) {
 		t.loads.Forget(syncID, keyUsersPrefix+tenantID)
 	}
 }
-
-// forgetOrganisations drops the profiles of organisations once no List
-// will ask for them again (after listedOrgs derived them anew).
-func (t *tenants) forgetOrganisations(syncID string, tenantIDs []string) {
-	for _, id := range tenantIDs {
-		t.loads.Forget(syncID, keyOrgPrefix+id)
-	}
-}

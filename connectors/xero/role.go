@@ -44,7 +44,6 @@ func (s *roleSyncer) ResourceType(context.Context) *v2.ResourceType { return rol
 func (s *roleSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
 	return s.tenants.perOrganisation(ctx, parent, attrs, func(tenantID string, org *v2.ResourceId, users []xeroapi.User) ([]*v2.Resource, error) {
 		roles := rolesOf(users)
-		s.tenants.listed.setRoles(attrs.SyncID, tenantID, roles)
 		out := make([]*v2.Resource, 0, len(roles))
 		for _, role := range roles {
 			r, err := roleResource(tenantID, org, role)

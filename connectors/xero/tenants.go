@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -65,7 +64,6 @@ type tenants struct {
 	skips      skipLog  // organisations left out of the current sync
 	uses       userUses // calls still to read each organisation's users (release.go)
 	listed     listing  // the organisations the sync wrote (listed.go)
-	verdicts   verdicts // which organisations the sync keeps
 }
 
 func newTenants(a api, allow []string, requireAll bool, log *zap.Logger) *tenants {
@@ -205,54 +203,11 @@ func (t *tenants) whole(ctx context.Context, syncID string, c xeroapi.Connection
 	_, usersErr := t.users(ctx, syncID, c.TenantID)
 	switch err := t.skipOrFail(syncID, c, orgErr, usersErr); {
 	case errors.Is(err, errSkipped):
-		t.verdicts.set(syncID, c.TenantID, false)
 		return nil, false, nil
 	case err != nil:
 		return nil, false, err
 	}
-	t.verdicts.set(syncID, c.TenantID, true)
 	return org, true, nil
-}
-
-// admitted reports whether the sync keeps the organisation, deciding it as
-// whole does on first use: whichever of the organisation, user and role
-// Lists reaches it first. Its profile stays loaded for the rest of the sync
-// (a few MB at 10,000 organisations): releasing it once the organisation
-// List had written it let a user or role List still deciding it read it a
-// second time (TestTenants_OneReadEachUnderConcurrentChains).
-func (t *tenants) admitted(ctx context.Context, syncID string, c xeroapi.Connection) (bool, error) {
-	if ok, decided := t.verdicts.get(syncID, c.TenantID); decided {
-		return ok, nil
-	}
-	_, ok, err := t.whole(ctx, syncID, c)
-	return ok, err
-}
-
-// verdicts records, per organisation of the current sync, whether it is
-// kept (true) or skipped as a whole (false).
-type verdicts struct {
-	mu     sync.Mutex
-	syncID string
-	kept   map[string]bool
-}
-
-func (v *verdicts) set(syncID, tenantID string, kept bool) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.syncID != syncID || v.kept == nil {
-		v.syncID, v.kept = syncID, map[string]bool{}
-	}
-	v.kept[tenantID] = kept
-}
-
-func (v *verdicts) get(syncID, tenantID string) (kept, decided bool) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.syncID != syncID {
-		return false, false
-	}
-	kept, decided = v.kept[tenantID]
-	return kept, decided
 }
 
 func (t *tenants) readOrganisation(id string) func(context.Context) (*xeroapi.Organisation, error) {

@@ -21,101 +21,83 @@ import (
 // typeScopedPageSize is how many organisations one type-scoped page covers.
 const typeScopedPageSize = memberPageSize
 
-// listedPage returns the listed organisations of the page the call names.
-func (t *tenants) listedPage(ctx context.Context, attrs resource.SyncOpAttrs) ([]*listedOrg, typescoped.Page, error) {
+// perListed answers one type-scoped call: each listed organisation of the
+// page the call names contributes answer(it).
+func perListed[T any](ctx context.Context, t *tenants, attrs resource.SyncOpAttrs, answer func(*listedOrg) ([]T, error)) ([]T, *resource.SyncOpResults, error) {
 	orgs, err := t.listedOrgs(ctx, attrs.SyncID)
 	if err != nil {
-		return nil, typescoped.Page{}, err
+		return nil, nil, err
 	}
 	p, err := typescoped.Plan(attrs.PageToken.Token, len(orgs), typeScopedPageSize)
 	if err != nil {
-		return nil, typescoped.Page{}, err
+		return nil, nil, err
 	}
-	return orgs[p.Start:p.End], p, nil
+	var out []T
+	for _, o := range orgs[p.Start:p.End] {
+		items, err := answer(o)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, items...)
+	}
+	return out, p.Results, nil
 }
 
 // EntitlementsForResourceType returns the member and subscriber
 // entitlements of a page of organisations.
 func (s *orgSyncer) EntitlementsForResourceType(ctx context.Context, _ string, attrs resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
-	orgs, p, err := s.tenants.listedPage(ctx, attrs)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]*v2.Entitlement, 0, 2*len(orgs))
-	for _, o := range orgs {
+	return perListed(ctx, s.tenants, attrs, func(o *listedOrg) ([]*v2.Entitlement, error) {
 		ents, _, err := s.Entitlements(ctx, o.resource(), attrs)
-		if err != nil {
-			return nil, nil, err
-		}
-		out = append(out, ents...)
-	}
-	return out, p.Results, nil
+		return ents, err
+	})
 }
 
 // GrantsForResourceType returns the member and subscriber grants of a page
 // of organisations.
 func (s *orgSyncer) GrantsForResourceType(ctx context.Context, _ string, attrs resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
-	orgs, p, err := s.tenants.listedPage(ctx, attrs)
-	if err != nil {
-		return nil, nil, err
-	}
-	var out []*v2.Grant
-	for _, o := range orgs {
+	return perListed(ctx, s.tenants, attrs, func(o *listedOrg) ([]*v2.Grant, error) {
 		users, err := s.tenants.usersOf(ctx, attrs.SyncID, o.id)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		out = append(out, orgGrants(o.resource(), o.id, users)...)
-		s.tenants.usedUsers(attrs.SyncID, o.id, users)
-	}
-	return out, p.Results, nil
+		defer s.tenants.usedUsers(attrs.SyncID, o.id, users)
+		return orgGrants(o.resource(), o.id, users), nil
+	})
 }
 
 // EntitlementsForResourceType returns the entitlement of every role of a
 // page of organisations.
 func (s *roleSyncer) EntitlementsForResourceType(ctx context.Context, _ string, attrs resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
-	orgs, p, err := s.tenants.listedPage(ctx, attrs)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]*v2.Entitlement, 0, len(standardRoles)*len(orgs))
-	for _, o := range orgs {
-		roles, err := s.tenants.rolesOfListed(ctx, attrs.SyncID, o)
+	return perListed(ctx, s.tenants, attrs, func(o *listedOrg) ([]*v2.Entitlement, error) {
+		users, err := s.tenants.usersOf(ctx, attrs.SyncID, o.id)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		for _, role := range roles {
+		var out []*v2.Entitlement
+		for _, role := range rolesOf(users) {
 			ents, _, err := s.Entitlements(ctx, roleStub(o.id, role), attrs)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			out = append(out, ents...)
 		}
-	}
-	return out, p.Results, nil
+		return out, nil
+	})
 }
 
 // GrantsForResourceType returns the grants of every role of a page of
 // organisations.
 func (s *roleSyncer) GrantsForResourceType(ctx context.Context, _ string, attrs resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
-	orgs, p, err := s.tenants.listedPage(ctx, attrs)
-	if err != nil {
-		return nil, nil, err
-	}
-	var out []*v2.Grant
-	for _, o := range orgs {
-		roles, err := s.tenants.rolesOfListed(ctx, attrs.SyncID, o)
-		if err != nil {
-			return nil, nil, err
-		}
+	return perListed(ctx, s.tenants, attrs, func(o *listedOrg) ([]*v2.Grant, error) {
 		users, err := s.tenants.usersOf(ctx, attrs.SyncID, o.id)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		for _, role := range roles {
+		defer s.tenants.usedUsers(attrs.SyncID, o.id, users)
+		var out []*v2.Grant
+		for _, role := range rolesOf(users) {
 			out = append(out, roleGrants(roleStub(o.id, role), o.id, role, users)...)
 		}
-		s.tenants.usedUsers(attrs.SyncID, o.id, users)
-	}
-	return out, p.Results, nil
+		return out, nil
+	})
 }
