@@ -323,32 +323,30 @@ func (b *bucket) prune(now time.Time) {
 // with a zero delay means the window is taken up by requests in flight: the
 // key may start once one of them is released.
 func (b *bucket) delay(now time.Time) (d time.Duration, full bool) {
-	if b.limit > 0 {
-		b.prune(now)
-		others := 0
-		if now.Before(b.othersUntil) {
-			others = b.others
-		}
-		if over := b.pending + len(b.done) + others - b.limit; over >= 0 {
-			var free time.Duration // until a place is free
-			switch {
-			case over < len(b.done):
-				// The over+1 oldest releases must leave the window first.
-				free = b.done[over].Add(b.window).Add(time.Nanosecond).Sub(now)
-			case others == 0:
-				full = true
-			}
-			if others > 0 {
-				// Or the others' places lapse, whichever comes first.
-				lapse := b.othersUntil.Sub(now)
-				if free == 0 || lapse < free {
-					free = lapse
-				}
-			}
-			d = max(d, free)
-		}
+	if b.limit == 0 {
+		return 0, false
 	}
-	return d, full
+	b.prune(now)
+	others := 0
+	if now.Before(b.othersUntil) {
+		others = b.others
+	}
+	over := b.pending + len(b.done) + others - b.limit
+	if over < 0 {
+		return 0, false
+	}
+	if over < len(b.done) {
+		// The over+1 oldest releases must leave the window first.
+		d = b.done[over].Add(b.window).Add(time.Nanosecond).Sub(now)
+	}
+	if others > 0 {
+		// Or the others' places lapse, whichever comes first.
+		if lapse := b.othersUntil.Sub(now); d == 0 || lapse < d {
+			d = lapse
+		}
+		return d, false
+	}
+	return d, over >= len(b.done)
 }
 
 // take records a start at now; delay(now) must have returned 0, not full.
