@@ -27,19 +27,15 @@ func (s *clientRoleSyncer) List(ctx context.Context, parent *v2.ResourceId, attr
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	m, err := s.ws.get(ctx, attrs.SyncID)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := clientRoleResources(m)
+	out, err := s.ws.resources(ctx, attrs.SyncID, clientRoleTypeID, clientRoleResources)
 	if err != nil {
 		return nil, nil, err
 	}
 	return out, &resource.SyncOpResults{}, nil
 }
 
-// clientRoleResources builds the resources List returns (and the type-scoped calls
-// page over).
+// clientRoleResources builds the resources List returns and the type-scoped calls
+// page over, once per sync (workspace.resources).
 func clientRoleResources(m *model) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(m.ClientRoles))
 	for _, cr := range m.ClientRoles {

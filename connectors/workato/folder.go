@@ -38,21 +38,18 @@ func (s *folderSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs re
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	m, err := s.ws.get(ctx, attrs.SyncID)
+	all, err := s.ws.resources(ctx, attrs.SyncID, folderTypeID, allFolders)
 	if err != nil {
 		return nil, nil, err
 	}
-	start, err := offsetToken(attrs.PageToken.Token, len(m.Folders))
+	start, err := offsetToken(attrs.PageToken.Token, len(all))
 	if err != nil {
 		return nil, nil, err
 	}
-	end := min(start+folderPageSize, len(m.Folders))
-	out, err := folderResources(m.Folders[start:end])
-	if err != nil {
-		return nil, nil, err
-	}
+	end := min(start+folderPageSize, len(all))
+	out := all[start:end]
 	next := ""
-	if end < len(m.Folders) {
+	if end < len(all) {
 		next = strconv.Itoa(end)
 	}
 	return out, &resource.SyncOpResults{NextPageToken: next}, nil

@@ -28,19 +28,15 @@ func (s *groupSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs res
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	m, err := s.ws.get(ctx, attrs.SyncID)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := groupResources(m)
+	out, err := s.ws.resources(ctx, attrs.SyncID, groupTypeID, groupResources)
 	if err != nil {
 		return nil, nil, err
 	}
 	return out, &resource.SyncOpResults{}, nil
 }
 
-// groupResources builds the resources List returns (and the type-scoped calls
-// page over).
+// groupResources builds the resources List returns and the type-scoped calls
+// page over, once per sync (workspace.resources).
 func groupResources(m *model) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(m.Groups))
 	for _, g := range m.Groups {

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
 
@@ -122,6 +123,19 @@ func (w *workspace) get(ctx context.Context, syncID string) (*model, error) {
 			w.log.Info("workato: "+n.Msg, n.Fields...)
 		}
 		return m, nil
+	})
+}
+
+// resources returns the resources of one type in the sync syncID's model,
+// built by build once per sync: the type's List and its type-scoped
+// entitlement and grant calls page over the same slice.
+func (w *workspace) resources(ctx context.Context, syncID, typeID string, build func(*model) ([]*v2.Resource, error)) ([]*v2.Resource, error) {
+	return syncload.Get(ctx, w.loader, syncID, "resources/"+typeID, func(ctx context.Context) ([]*v2.Resource, error) {
+		m, err := w.get(ctx, syncID)
+		if err != nil {
+			return nil, err
+		}
+		return build(m)
 	})
 }
 

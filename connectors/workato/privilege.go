@@ -28,19 +28,15 @@ func (s *privilegeSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	m, err := s.ws.get(ctx, attrs.SyncID)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := privilegeResources(m)
+	out, err := s.ws.resources(ctx, attrs.SyncID, privilegeTypeID, privilegeResources)
 	if err != nil {
 		return nil, nil, err
 	}
 	return out, &resource.SyncOpResults{}, nil
 }
 
-// privilegeResources builds the resources List returns (and the type-scoped calls
-// page over).
+// privilegeResources builds the resources List returns and the type-scoped calls
+// page over, once per sync (workspace.resources).
 func privilegeResources(m *model) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(m.PrivilegeIDs))
 	for _, id := range m.PrivilegeIDs {

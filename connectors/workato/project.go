@@ -28,19 +28,15 @@ func (s *projectSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs r
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	m, err := s.ws.get(ctx, attrs.SyncID)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := projectResources(m)
+	out, err := s.ws.resources(ctx, attrs.SyncID, projectTypeID, projectResources)
 	if err != nil {
 		return nil, nil, err
 	}
 	return out, &resource.SyncOpResults{}, nil
 }
 
-// projectResources builds the resources List returns (and the type-scoped calls
-// page over).
+// projectResources builds the resources List returns and the type-scoped calls
+// page over, once per sync (workspace.resources).
 func projectResources(m *model) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(m.Projects))
 	for _, ep := range m.Projects {

@@ -33,19 +33,15 @@ func (s *roleSyncer) List(ctx context.Context, parent *v2.ResourceId, attrs reso
 	if parent != nil {
 		return nil, &resource.SyncOpResults{}, nil
 	}
-	m, err := s.ws.get(ctx, attrs.SyncID)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := roleResources(m)
+	out, err := s.ws.resources(ctx, attrs.SyncID, roleTypeID, roleResources)
 	if err != nil {
 		return nil, nil, err
 	}
 	return out, &resource.SyncOpResults{}, nil
 }
 
-// roleResources builds the resources List returns (and the type-scoped calls
-// page over).
+// roleResources builds the resources List returns and the type-scoped calls
+// page over, once per sync (workspace.resources).
 func roleResources(m *model) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(m.Roles))
 	for _, r := range m.Roles {

@@ -16,7 +16,6 @@ import (
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
 
-	"github.com/accessgov/baton-connectors/internal/syncload"
 	"github.com/accessgov/baton-connectors/internal/typescoped"
 )
 
@@ -27,18 +26,12 @@ const scopedPageSize = 100
 type perResource[T any] func(context.Context, *v2.Resource, resource.SyncOpAttrs) ([]T, *resource.SyncOpResults, error)
 
 // answerScoped answers one type-scoped call: the page of the type's
-// resources the token names (all built once per sync by all), each
-// answered by each.
+// resources the token names (the ones List returned), each answered by
+// each.
 func answerScoped[T any](ctx context.Context, ws *workspace, typeID string, attrs resource.SyncOpAttrs,
 	all func(*model) ([]*v2.Resource, error), each perResource[T],
 ) ([]T, *resource.SyncOpResults, error) {
-	rs, err := syncload.Get(ctx, ws.loader, attrs.SyncID, "scoped/"+typeID, func(ctx context.Context) ([]*v2.Resource, error) {
-		m, err := ws.get(ctx, attrs.SyncID)
-		if err != nil {
-			return nil, err
-		}
-		return all(m)
-	})
+	rs, err := ws.resources(ctx, attrs.SyncID, typeID, all)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -57,7 +50,8 @@ func answerScoped[T any](ctx context.Context, ws *workspace, typeID string, attr
 	return out, p.Results, nil
 }
 
-// allFolders builds every folder's resource.
+// allFolders builds every folder's resource, for the folder List and the
+// type-scoped calls alike.
 func allFolders(m *model) ([]*v2.Resource, error) { return folderResources(m.Folders) }
 
 func (s *roleSyncer) EntitlementsForResourceType(ctx context.Context, _ string, attrs resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
